@@ -1,0 +1,153 @@
+"""Command line: run | chat | ask | validate | bench. Each verb is a small function."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from bot.core.content import default_content_dir, load_content
+from bot.core.errors import ContentError
+
+
+def _content_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--content",
+        type=Path,
+        default=None,
+        help="content folder (default: BOT_CONTENT_DIR or the project's content/)",
+    )
+
+
+def _content_dir(args: argparse.Namespace) -> Path:
+    import os
+
+    if args.content:
+        return args.content
+    env = os.environ.get("BOT_CONTENT_DIR")
+    return Path(env) if env else default_content_dir()
+
+
+def _load_or_report(root: Path):
+    try:
+        return load_content(root)
+    except ContentError as exc:
+        for p in exc.problems:
+            print(f"error: {p}", file=sys.stderr)
+        print(f"{len(exc.problems)} problem(s) in {root}", file=sys.stderr)
+        return None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every content file; exit 1 with file:line messages when anything is wrong."""
+    from bot.core.validate import validate_all
+
+    root = _content_dir(args)
+    problems, summary = validate_all(root)
+    for p in problems:
+        print(f"error: {p}", file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s) in {root}", file=sys.stderr)
+        return 1
+    print(f"ok: {summary}")
+    return 0
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question, or every line of standard input, as the bot would."""
+    from bot.core.dialogue import Dialogue
+    from bot.core.matching import Matcher
+    from bot.core.text import language_of
+
+    content = _load_or_report(_content_dir(args))
+    if content is None:
+        return 1
+    matcher = Matcher(content)
+    dialogue = Dialogue(content, matcher)
+    questions = (
+        [" ".join(args.question)] if args.question else (ln.rstrip("\n") for ln in sys.stdin)
+    )
+    for q in questions:
+        m = matcher.match(q)
+        lang = language_of(q)
+        if args.json:
+            row = {
+                "query": q,
+                "lang": lang,
+                "id": m.id,
+                "score": round(m.score, 1),
+                "decision": m.decision,
+                "suggestions": list(m.suggestions),
+            }
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        else:
+            for reply in dialogue.on_text(q, lang=args.lang or lang).replies:
+                print(reply.as_plain_text())
+                print()
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """The conversation in the terminal: no token, no network."""
+    from bot.chat import run_chat
+    from bot.config import ConfigError, load_settings
+    from bot.services import Services
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    root = args.content or settings.content_dir
+    try:
+        services = Services.open(root, args.db or settings.db_path, settings.admin_ids)
+    except ContentError as exc:
+        for p in exc.problems:
+            print(f"error: {p}", file=sys.stderr)
+        return 1
+    return run_chat(services, args.lang)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Time the matcher: real content and content scaled up to N variants."""
+    from bot.bench import run_bench
+
+    return run_bench(_content_dir(args), scaled=args.variants, rounds=args.rounds)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Lao safe-migration bot: answers questions on working abroad safely.",
+    )
+    sub = parser.add_subparsers(dest="verb", required=True)
+
+    p = sub.add_parser("validate", help="check content files; exit 1 naming file, line and field")
+    _content_arg(p)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("ask", help="answer QUESTION (or each line of stdin) as the bot would")
+    _content_arg(p)
+    p.add_argument("--json", action="store_true", help="one JSON object per question")
+    p.add_argument("--lang", choices=["lo", "en"], help="reply language (default: the question's)")
+    p.add_argument("question", nargs="*", help="the question (default: read lines from stdin)")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("chat", help="talk to the bot in this terminal (no token needed)")
+    _content_arg(p)
+    p.add_argument("--lang", choices=["lo", "en"], help="reply language")
+    p.add_argument("--db", type=Path, default=None, help="SQLite file (default: BOT_DB)")
+    p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser("bench", help="benchmark the matcher (median/p95 per question, memory)")
+    _content_arg(p)
+    p.add_argument("--variants", type=int, default=20000, help="scaled index size")
+    p.add_argument("--rounds", type=int, default=3, help="passes over the question set")
+    p.set_defaults(func=cmd_bench)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)

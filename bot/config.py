@@ -1,0 +1,98 @@
+"""Settings read once from the environment (and an optional .env file), validated.
+
+Every problem is reported with the variable's name and what is expected; the
+token never appears in messages or logs.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str | None
+    api_url: str = "https://api.telegram.org"
+    db_path: Path = PROJECT_ROOT / "data" / "bot.sqlite3"
+    content_dir: Path = PROJECT_ROOT / "content"
+    admin_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.api_url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.api_url}/file/bot"
+
+    def __repr__(self) -> str:  # never print the token
+        return (
+            f"Settings(token={'set' if self.token else 'unset'}, api_url={self.api_url!r}, "
+            f"db_path={str(self.db_path)!r}, content_dir={str(self.content_dir)!r}, "
+            f"admin_ids={sorted(self.admin_ids)})"
+        )
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; # comments; optional quotes. Values never override the real environment."""
+    out: dict[str, str] = {}
+    if not path.is_file():
+        return out
+    for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("export "):
+            line = line[7:]
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ConfigError(f"{path}:{n}: expected KEY=VALUE")
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        out[key.strip()] = value
+    return out
+
+
+def load_settings(
+    env: dict[str, str] | None = None, *, require_token: bool = False, dotenv: Path | None = None
+) -> Settings:
+    env = dict(os.environ if env is None else env)
+    dotenv = dotenv if dotenv is not None else Path.cwd() / ".env"
+    for k, v in read_dotenv(dotenv).items():
+        env.setdefault(k, v)
+    errors: list[str] = []
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
+    if require_token and not token:
+        errors.append(
+            "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in the "
+            "environment or .env (or try the bot offline with `python -m bot chat`)"
+        )
+    elif token and (":" not in token or not token.split(":", 1)[0].isdigit()):
+        errors.append("TELEGRAM_BOT_TOKEN does not look like a bot token (<digits>:<letters>)")
+    api_url = env.get("TELEGRAM_API_URL", "https://api.telegram.org").strip().rstrip("/")
+    if not api_url.startswith(("http://", "https://")):
+        errors.append(f"TELEGRAM_API_URL must start with http:// or https:// (got {api_url!r})")
+    admin_ids: set[int] = set()
+    for part in env.get("BOT_ADMIN_IDS", "").replace(" ", "").split(","):
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            errors.append(f"BOT_ADMIN_IDS: {part!r} is not a Telegram user id (digits)")
+        else:
+            admin_ids.add(int(part))
+    content_dir = Path(env.get("BOT_CONTENT_DIR") or PROJECT_ROOT / "content")
+    if not content_dir.is_dir():
+        errors.append(f"BOT_CONTENT_DIR: {content_dir} is not a folder")
+    db_path = Path(env.get("BOT_DB") or PROJECT_ROOT / "data" / "bot.sqlite3")
+    if errors:
+        raise ConfigError("; ".join(errors))
+    return Settings(token, api_url, db_path, content_dir, frozenset(admin_ids))

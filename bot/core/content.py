@@ -1,0 +1,316 @@
+"""Load and validate the FAQ (content/faq/*.yaml) into frozen dataclasses.
+
+Every problem is collected with file, line and field, so `python -m bot validate`
+and the admin `/reload` can report them all at once; nothing half-valid is
+returned (ContentError instead), so the bot keeps serving the last good content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.core.errors import ContentError, Problem
+from bot.core.text import fold
+from bot.core.yamlsrc import LineDict, LineList, load_yaml
+
+LANGS = ("lo", "en")
+VARIANT_LANGS = ("lo", "en", "th", "rom")
+CATEGORIES = ("thailand", "korea", "japan", "fraud", "centres", "help", "preparing")
+# Telegram allows 4096 characters per message; the answer shares its message
+# with the title, review date and sources, so answers stay well inside it.
+MAX_ANSWER_CHARS = 3000
+MAX_TITLE_CHARS = 40
+MIN_VARIANTS = 3
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
+
+REQUIRED = ("id", "category", "title", "questions", "answer", "related", "sources", "reviewed")
+OPTIONAL = ("needs_native_review", "notes")
+
+
+@dataclass(frozen=True)
+class Source:
+    title: str
+    url: str | None = None
+    document: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    category: str
+    title: dict[str, str]
+    questions: dict[str, tuple[str, ...]]
+    answer: dict[str, str]
+    related: tuple[str, ...]
+    sources: tuple[Source, ...]
+    reviewed: dt.date
+    needs_native_review: bool = False
+    file: str = ""
+    line: int = 0
+
+    def variants(self) -> list[tuple[str, str]]:
+        """(language, text) for every question variant and the titles."""
+        out = [(lang, q) for lang, qs in self.questions.items() for q in qs]
+        out += [(lang, t) for lang, t in self.title.items()]
+        return out
+
+
+@dataclass(frozen=True)
+class Content:
+    entries: tuple[Entry, ...]
+    by_id: dict[str, Entry] = field(repr=False)
+    topics: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    root: str = ""
+
+    def in_category(self, category: str) -> list[Entry]:
+        return [e for e in self.entries if e.category == category]
+
+    @property
+    def categories(self) -> list[str]:
+        seen = [e.category for e in self.entries]
+        return [c for c in CATEGORIES if c in seen] + sorted(set(seen) - set(CATEGORIES))
+
+
+def default_content_dir() -> Path:
+    return Path(__file__).resolve().parents[2] / "content"
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def load_topics(path: Path, name: str) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """topics.yaml: category -> {topic id: what people want to know}."""
+    if not path.exists():
+        return {}, []
+    try:
+        data = load_yaml(path, name)
+    except ContentError as exc:
+        return {}, exc.problems
+    if not isinstance(data, dict):
+        return {}, [Problem(name, 1, "", "expected a mapping of category -> topics")]
+    return {str(c): dict(t or {}) for c, t in data.items()}, []
+
+
+def load_content(root: Path | str | None = None) -> Content:
+    """Load content/faq/*.yaml (+ topics.yaml); raise ContentError listing every problem."""
+    root = Path(root) if root else default_content_dir()
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    faq_dir = root / "faq"
+    files = sorted(faq_dir.glob("*.yaml")) + sorted(faq_dir.glob("*.yml"))
+    if not files:
+        raise ContentError([Problem(_rel(faq_dir, root), None, "", "no FAQ files (*.yaml) found")])
+    topics, topic_problems = load_topics(root / "topics.yaml", _rel(root / "topics.yaml", root))
+    problems += topic_problems
+    for path in files:
+        name = _rel(path, root)
+        try:
+            data = load_yaml(path, name)
+        except ContentError as exc:
+            problems += exc.problems
+            continue
+        if data is None:
+            continue
+        if not isinstance(data, list):
+            problems.append(Problem(name, 1, "", "expected a list of FAQ entries (- id: ...)"))
+            continue
+        for i, raw in enumerate(data):
+            line = data.line_of(i) if isinstance(data, LineList) else None
+            if not isinstance(raw, LineDict):
+                problems.append(Problem(name, line, "", "each entry must be a mapping"))
+                continue
+            entry, probs = _parse_entry(raw, name, path.stem)
+            problems += probs
+            if entry:
+                entries.append(entry)
+    problems += _cross_checks(entries, topics)
+    if problems:
+        raise ContentError(problems)
+    return Content(tuple(entries), {e.id: e for e in entries}, topics, str(root))
+
+
+def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, list[Problem]]:
+    probs: list[Problem] = []
+    eid = raw.get("id")
+    label = f"{eid}." if isinstance(eid, str) else ""
+
+    def bad(key: str, msg: str, line: int | None = None) -> None:
+        probs.append(Problem(name, line or raw.line_of(key), f"{label}{key}", msg))
+
+    for key in raw:
+        if key not in REQUIRED and key not in OPTIONAL:
+            bad(str(key), f"unknown field (allowed: {', '.join(REQUIRED + OPTIONAL)})")
+    for key in REQUIRED:
+        if key not in raw:
+            bad(key, "missing field", raw.line)
+    if not isinstance(eid, str) or not ID_RE.match(eid):
+        bad("id", "id must be lowercase letters, digits and '-' (2-41 characters)")
+    category = raw.get("category")
+    if "category" in raw and category not in CATEGORIES and category != stem:
+        bad("category", f"unknown category {category!r} (known: {', '.join(CATEGORIES)})")
+
+    title = _lang_texts(raw, "title", LANGS, bad)
+    for lang, text in title.items():
+        if len(text) > MAX_TITLE_CHARS:
+            bad("title", f"{lang} title is {len(text)} characters; keep it <= {MAX_TITLE_CHARS}")
+    answer = _lang_texts(raw, "answer", LANGS, bad)
+    for lang, text in answer.items():
+        if len(text) > MAX_ANSWER_CHARS:
+            bad(
+                "answer",
+                f"{lang} answer is {len(text)} characters; one Telegram message holds 4096 "
+                f"with title and sources, so keep answers <= {MAX_ANSWER_CHARS}",
+            )
+
+    questions: dict[str, tuple[str, ...]] = {}
+    q = raw.get("questions")
+    if "questions" in raw:
+        if not isinstance(q, LineDict):
+            bad("questions", "expected a mapping of language -> list of question variants")
+        else:
+            for lang in q:
+                if lang not in VARIANT_LANGS:
+                    bad(f"questions.{lang}", f"unknown language (use {', '.join(VARIANT_LANGS)})",
+                        q.line_of(lang))  # fmt: skip
+            for lang in VARIANT_LANGS:
+                items = q.get(lang)
+                if items is None:
+                    if lang in LANGS:
+                        bad(f"questions.{lang}", "missing language", q.line)
+                    continue
+                if not isinstance(items, list) or not items:
+                    bad(f"questions.{lang}", "expected a non-empty list", q.line_of(lang))
+                    continue
+                texts: list[str] = []
+                seen: set[str] = set()
+                for j, item in enumerate(items):
+                    line = items.line_of(j) if isinstance(items, LineList) else q.line_of(lang)
+                    if not isinstance(item, str) or not item.strip():
+                        bad(f"questions.{lang}[{j}]", "empty question variant", line)
+                        continue
+                    key = fold(item)
+                    if not key.strip():
+                        bad(f"questions.{lang}[{j}]", "variant has no letters", line)
+                        continue
+                    if key in seen:
+                        continue  # same matching key as an earlier variant (e.g. tone marks left out)
+                    seen.add(key)
+                    texts.append(item.strip())
+                if lang in LANGS and len(texts) < MIN_VARIANTS:
+                    bad(f"questions.{lang}", f"at least {MIN_VARIANTS} variants needed",
+                        q.line_of(lang))  # fmt: skip
+                questions[lang] = tuple(texts)
+
+    related = raw.get("related", [])
+    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+        bad("related", "expected a list of entry ids")
+        related = []
+
+    sources: list[Source] = []
+    src = raw.get("sources")
+    if "sources" in raw:
+        if not isinstance(src, list) or not src:
+            bad("sources", "at least one source (title + url or document) is required")
+        else:
+            for j, s in enumerate(src):
+                line = src.line_of(j) if isinstance(src, LineList) else raw.line_of("sources")
+                if not isinstance(s, dict) or not isinstance(s.get("title"), str):
+                    bad(f"sources[{j}]", "each source needs a title", line)
+                    continue
+                unknown = set(s) - {"title", "url", "document"}
+                if unknown:
+                    bad(f"sources[{j}]", f"unknown field(s): {', '.join(sorted(unknown))}", line)
+                url, doc = s.get("url"), s.get("document")
+                if not url and not doc:
+                    bad(f"sources[{j}]", "each source needs a url or a document", line)
+                elif url and not re.match(r"^https?://\S+$", str(url)):
+                    bad(f"sources[{j}].url", f"not a web address: {url!r}", line)
+                sources.append(Source(s["title"], url, doc))
+
+    reviewed = raw.get("reviewed")
+    if "reviewed" in raw and not isinstance(reviewed, dt.date):
+        bad("reviewed", "expected a date like 2026-11-29")
+    nnr = raw.get("needs_native_review", False)
+    if not isinstance(nnr, bool):
+        bad("needs_native_review", "expected true or false")
+
+    if probs:
+        return None, probs
+    return (
+        Entry(
+            id=eid,
+            category=category,
+            title=title,
+            questions=questions,
+            answer=answer,
+            related=tuple(related),
+            sources=tuple(sources),
+            reviewed=reviewed,
+            needs_native_review=bool(nnr),
+            file=name,
+            line=raw.line,
+        ),
+        probs,
+    )
+
+
+def _lang_texts(raw: LineDict, key: str, langs: tuple[str, ...], bad: Any) -> dict[str, str]:
+    value = raw.get(key)
+    if key not in raw:
+        return {}
+    if not isinstance(value, LineDict):
+        bad(key, f"expected a mapping with {' and '.join(langs)}")
+        return {}
+    out: dict[str, str] = {}
+    for lang in value:
+        if lang not in langs:
+            bad(f"{key}.{lang}", f"unknown language (use {', '.join(langs)})", value.line_of(lang))
+    for lang in langs:
+        text = value.get(lang)
+        if text is None:
+            bad(f"{key}.{lang}", "missing language", value.line)
+        elif not isinstance(text, str) or not text.strip():
+            bad(f"{key}.{lang}", "empty text", value.line_of(lang))
+        else:
+            out[lang] = text.strip()
+    return out
+
+
+def _cross_checks(entries: list[Entry], topics: dict[str, dict[str, str]]) -> list[Problem]:
+    probs: list[Problem] = []
+    first: dict[str, Entry] = {}
+    for e in entries:
+        if e.id in first:
+            other = first[e.id]
+            probs.append(
+                Problem(e.file, e.line, f"{e.id}.id",
+                        f"duplicate id (first defined in {other.file}:{other.line})")
+            )  # fmt: skip
+        else:
+            first[e.id] = e
+    for e in entries:
+        for rid in e.related:
+            if rid not in first:
+                probs.append(
+                    Problem(e.file, e.line, f"{e.id}.related", f"unknown entry id {rid!r}")
+                )
+            elif rid == e.id:
+                probs.append(
+                    Problem(e.file, e.line, f"{e.id}.related", "an entry cannot relate to itself")
+                )
+    for category, ids in topics.items():
+        for tid in ids:
+            if tid not in first:
+                probs.append(
+                    Problem("content/topics.yaml", None, tid,
+                            f"topic {tid!r} ({category}) has no FAQ entry")
+                )  # fmt: skip
+    return probs

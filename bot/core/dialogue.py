@@ -1,0 +1,351 @@
+"""What the bot says: input + user state -> Turn (replies to send + events to record).
+
+The same Dialogue serves Telegram (bot/tg), the terminal chat and any future
+channel, so every decision about a conversation lives here. It never does I/O:
+events (an unanswered question, feedback, a language choice) are values the
+adapter hands to storage.
+
+Callback data is short and versioned by prefix (Telegram allows 64 bytes):
+  m                menu            c:<category>     topics of a category
+  f:<id>           an FAQ answer   fb:<id>:<1|0>    "did this help?"
+  l:<lo|en>        set language    lang             choose a language
+  h                hotlines        ctr              service centres
+  q                quiz            p:<province>     centres in a province
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core.content import Content, Entry
+from bot.core.matching import Match, Matcher
+from bot.core.text import language_of
+from bot.i18n import LANGS, N_, translator
+
+MAX_TEXT_CHARS = 4000  # longer input is cut before matching (and never echoed back whole)
+
+# Main menu: (callback data, label msgid). Order is the order on screen.
+CATEGORY_LABELS = {
+    "thailand": N_("🇹🇭 Thailand"),
+    "korea": N_("🇰🇷 South Korea"),
+    "japan": N_("🇯🇵 Japan"),
+    "fraud": N_("⚠️ Fraud and safety"),
+    "preparing": N_("🎒 Before you go"),
+    "centres": N_("📍 Service centres"),
+    "help": N_("☎️ Hotlines"),
+}
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str | None = None  # callback data
+    url: str | None = None
+    switch_inline: str | None = None  # share: open inline mode with this query
+
+
+@dataclass(frozen=True)
+class Venue:
+    lat: float
+    lon: float
+    title: str
+    address: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    title: str | None = None  # shown bold above the text
+    footer: str | None = None  # shown in italics under the text
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    request_location: bool = False  # a reply-keyboard button that shares the location
+    remove_keyboard: bool = False
+    venue: Venue | None = None
+
+    def as_plain_text(self) -> str:
+        """The reply as the terminal chat shows it (buttons numbered separately)."""
+        parts = [p for p in (self.title, self.text, self.footer) if p]
+        return "\n\n".join(parts)
+
+
+@dataclass(frozen=True)
+class Event:
+    kind: str  # asked | unanswered | feedback | set_lang | forget
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Turn:
+    replies: list[Reply] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    toast: str | None = None  # a short notice for a pressed button (answerCallbackQuery)
+
+    def buttons(self) -> list[Button]:
+        return [b for r in self.replies for row in r.buttons for b in row]
+
+
+class Dialogue:
+    def __init__(self, content: Content, matcher: Matcher | None = None, directory: Any = None):
+        self.content = content
+        self.matcher = matcher or Matcher(content)
+        self.directory = directory
+
+    # --- commands ---------------------------------------------------------------
+    def start(self, lang: str, payload: str | None = None) -> Turn:
+        """/start: greeting, language choice, menu; `faq_<id>` deep links open an answer."""
+        if payload and payload.startswith("faq_"):
+            entry = self.content.by_id.get(payload[4:])
+            if entry:
+                return Turn([self.answer_reply(entry, lang)])
+        _ = translator(lang)
+        welcome = Reply(
+            _(
+                "Hello! I answer questions about working abroad safely and legally: "
+                "Thailand, South Korea and Japan, costs, documents, your rights and fraud.\n"
+                "Type your question in Lao or English, or choose a topic below."
+            ),
+            title=_("Safe work abroad"),
+            buttons=((Button("ພາສາລາວ", "l:lo"), Button("English", "l:en")),),
+        )
+        return Turn([welcome, self.menu_reply(lang)])
+
+    def menu(self, lang: str) -> Turn:
+        return Turn([self.menu_reply(lang)])
+
+    def help(self, lang: str) -> Turn:
+        _ = translator(lang)
+        text = _(
+            "Ask me a question in your own words, for example: "
+            "“How much does it cost to work in Korea?”\n"
+            "/menu – topics\n/hotline – help lines\n/language – ພາສາລາວ / English\n"
+            "/quiz – test yourself\n/privacy – what I store\n/forget – delete what I hold about you\n\n"
+            "If I am not sure, I say so and show you who can help."
+        )
+        return Turn([Reply(text, title=_("How to use this bot"), buttons=self._menu_row(lang))])
+
+    def not_text(self, lang: str) -> Turn:
+        """Stickers, photos, voice messages: say what the bot can read."""
+        _ = translator(lang)
+        text = _("I can only read text. Please type your question, or choose a topic.")
+        return Turn([Reply(text, buttons=self._menu_row(lang))])
+
+    def choose_language(self, lang: str) -> Turn:
+        _ = translator(lang)
+        return Turn(
+            [
+                Reply(
+                    _("Choose your language:"),
+                    buttons=((Button("ພາສາລາວ", "l:lo"), Button("English", "l:en")),),
+                )
+            ]
+        )
+
+    def set_language(self, new_lang: str) -> Turn:
+        if new_lang not in LANGS:
+            return self.unknown_button("lo")
+        _ = translator(new_lang)
+        turn = Turn([Reply(_("Language set: English."))], [Event("set_lang", {"lang": new_lang})])
+        turn.replies.append(self.menu_reply(new_lang))
+        turn.toast = _("Language set: English.")
+        return turn
+
+    def hotlines(self, lang: str) -> Turn:
+        entry = self.content.by_id.get("help-hotlines")
+        if entry is None:
+            return self.menu(lang)
+        return Turn([self.answer_reply(entry, lang)])
+
+    def centres(self, lang: str) -> Turn:
+        entry = self.content.by_id.get("centres-nearest")
+        if entry is None:
+            return self.menu(lang)
+        return Turn([self.answer_reply(entry, lang)])
+
+    def privacy(self, lang: str) -> Turn:
+        _ = translator(lang)
+        text = _(
+            "What this bot keeps:\n"
+            "• your language choice, linked to your Telegram id, so I reply in it;\n"
+            "• questions I could not answer, WITHOUT who asked, so staff can add answers;\n"
+            "• counts of questions and “did this help” taps, without who tapped;\n"
+            "• your quiz answers if you play, until you delete them.\n\n"
+            "Records without a user are deleted after 180 days. "
+            "Send /forget to delete everything linked to you at once."
+        )
+        return Turn([Reply(text, title=_("Privacy"))])
+
+    def forget(self, lang: str) -> Turn:
+        _ = translator(lang)
+        text = _(
+            "Done: I deleted your language choice and everything else linked to your account. "
+            "Questions you asked were never stored with your name or id."
+        )
+        return Turn([Reply(text)], [Event("forget")])
+
+    # --- free text ----------------------------------------------------------------
+    def on_text(self, text: str, lang: str | None = None) -> Turn:
+        """A question in any language; `lang` is the user's chosen language, if any."""
+        text = (text or "")[:MAX_TEXT_CHARS].strip()
+        asked_lang = language_of(text)
+        lang = lang if lang in LANGS else asked_lang
+        if not any(ch.isalnum() for ch in text):
+            return self.help(lang)
+        match = self.matcher.match(text)
+        event = Event(
+            "asked",
+            {
+                "entry": match.best,
+                "decision": match.decision,
+                "lang": asked_lang,
+                "score": match.score,
+            },
+        )
+        if match.decision == "answer":
+            entry = self.content.by_id[match.id]
+            replies = [self.answer_reply(entry, lang, asked_lang=asked_lang)]
+            return Turn(replies, [event])
+        if match.decision == "suggest":
+            return Turn([self.suggest_reply(match, lang)], [event])
+        unanswered = Event("unanswered", {"text": text[:1000], "lang": asked_lang})
+        return Turn([self.none_reply(lang)], [event, unanswered])
+
+    # --- buttons ------------------------------------------------------------------
+    def on_button(self, data: str, lang: str) -> Turn:
+        """A pressed inline button; data we did not create gets a polite answer."""
+        head, _sep, rest = (data or "").partition(":")
+        if head == "m":
+            return self.menu(lang)
+        if head == "c" and rest in self.content.categories:
+            return Turn([self.category_reply(rest, lang)])
+        if head == "f" and rest in self.content.by_id:
+            return Turn([self.answer_reply(self.content.by_id[rest], lang)])
+        if head == "fb":
+            eid, _sep, val = rest.rpartition(":")
+            if eid in self.content.by_id and val in ("0", "1"):
+                return self.feedback(eid, val == "1", lang)
+        if head == "l":
+            return self.set_language(rest)
+        if head == "lang":
+            return self.choose_language(lang)
+        if head == "h":
+            return self.hotlines(lang)
+        if head == "ctr":
+            return self.centres(lang)
+        return self.unknown_button(lang)
+
+    def feedback(self, entry_id: str, helpful: bool, lang: str) -> Turn:
+        _ = translator(lang)
+        if helpful:
+            msg = _("Thank you! Glad it helped.")
+            return Turn([], [Event("feedback", {"entry": entry_id, "helpful": True})], toast=msg)
+        msg = _(
+            "Thank you. Staff will see this and improve the answer. "
+            "For help now, call a hotline or visit a service centre."
+        )
+        turn = Turn(
+            [Reply(msg, buttons=((Button(_("☎️ Hotlines"), "h"), Button(_("☰ Menu"), "m")),))],
+            [Event("feedback", {"entry": entry_id, "helpful": False})],
+        )
+        turn.toast = _("Thank you!")
+        return turn
+
+    def unknown_button(self, lang: str) -> Turn:
+        _ = translator(lang)
+        turn = Turn([Reply(_("That button is old or unknown. Here is the menu."))])
+        turn.replies.append(self.menu_reply(lang))
+        turn.toast = _("That button is old or unknown.")
+        return turn
+
+    # --- replies ------------------------------------------------------------------
+    def _menu_row(self, lang: str) -> tuple[tuple[Button, ...], ...]:
+        _ = translator(lang)
+        return ((Button(_("☰ Menu"), "m"),),)
+
+    def menu_reply(self, lang: str) -> Reply:
+        _ = translator(lang)
+        cats = [c for c in CATEGORY_LABELS if c in self.content.categories]
+        btn = {c: Button(_(CATEGORY_LABELS[c]), f"c:{c}") for c in cats}
+        btn["centres"] = Button(_(CATEGORY_LABELS["centres"]), "ctr")
+        btn["help"] = Button(_(CATEGORY_LABELS["help"]), "h")
+        order = ["thailand", "korea", "japan", "fraud", "preparing", "centres", "help"]
+        flat = [btn[c] for c in order if c in btn]
+        flat += [Button(_("🎯 Quiz"), "q"), Button(_("🌐 Language"), "lang")]
+        rows = tuple(tuple(flat[i : i + 2]) for i in range(0, len(flat), 2))
+        return Reply(_("Choose a topic, or type your question:"), title=_("Menu"), buttons=rows)
+
+    def category_reply(self, category: str, lang: str) -> Reply:
+        _ = translator(lang)
+        entries = self.content.in_category(category)
+        rows = tuple((Button(e.title[lang], f"f:{e.id}"),) for e in entries)
+        label = _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
+        return Reply(_("Choose a topic:"), title=label, buttons=(*rows, *self._menu_row(lang)))
+
+    def answer_reply(self, entry: Entry, lang: str, asked_lang: str | None = None) -> Reply:
+        _ = translator(lang)
+        text = entry.answer[lang]
+        if asked_lang and asked_lang != lang:
+            note = (
+                _("You wrote in English; here is the answer in Lao, your chosen language.")
+                if asked_lang == "en"
+                else _("You wrote in Lao; here is the answer in English, your chosen language.")
+            )
+            text = f"{note}\n\n{text}"
+        sources = "; ".join(s.title for s in entry.sources)
+        footer = _(
+            "Checked: {date}. Sources: {sources}", date=entry.reviewed.isoformat(), sources=sources
+        )
+        related = [
+            Button(self.content.by_id[r].title[lang], f"f:{r}")
+            for r in entry.related
+            if r in self.content.by_id
+        ][:3]
+        rows: list[tuple[Button, ...]] = [(b,) for b in related]
+        rows.append(
+            (
+                Button(_("👍 Helpful"), f"fb:{entry.id}:1"),
+                Button(_("👎 Not helpful"), f"fb:{entry.id}:0"),
+            )
+        )
+        rows.append(
+            (Button(_("↗️ Share"), switch_inline=entry.title[lang]), Button(_("☰ Menu"), "m"))
+        )
+        return Reply(text, title=entry.title[lang], footer=footer, buttons=tuple(rows))
+
+    def suggest_reply(self, match: Match, lang: str) -> Reply:
+        _ = translator(lang)
+        rows = tuple(
+            (Button(self.content.by_id[i].title[lang], f"f:{i}"),) for i in match.suggestions
+        )
+        return Reply(
+            _("I am not sure I understood. Did you mean:"), buttons=(*rows, *self._menu_row(lang))
+        )
+
+    def none_reply(self, lang: str) -> Reply:
+        _ = translator(lang)
+        text = _(
+            "Sorry, I don't know the answer to that yet. I have noted the question so staff can add it.\n\n"
+            "For help now:\n"
+            "• 1362 – Lao Women's Union hotline (women and children, trafficking)\n"
+            "• 1191 – police / government hotline in Laos\n"
+            "• your provincial Labour and Social Welfare office or the Employment Service Centre"
+        )
+        rows = (
+            (Button(_("☎️ Hotlines"), "h"), Button(_("📍 Service centres"), "ctr")),
+            *self._menu_row(lang),
+        )
+        return Reply(text, buttons=rows)
+
+    # --- inline mode ----------------------------------------------------------------
+    def inline_results(self, query: str, lang: str, limit: int = 5) -> list[Entry]:
+        """Entries to offer for `@bot <query>`: the best few, whatever the decision."""
+        if not query.strip():
+            return [
+                e
+                for e in (self.content.by_id.get(i) for i in ("fraud-signs", "help-hotlines"))
+                if e
+            ]
+        ranked = self.matcher.index.entry_scores(query)
+        from bot.core.matching import SUGGEST_MIN
+
+        return [self.content.by_id[i] for i, s in ranked[:limit] if s >= SUGGEST_MIN]

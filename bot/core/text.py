@@ -1,0 +1,548 @@
+"""All text folding in one place: Lao encodings, Thai script, romanised Lao, English.
+
+Content indexing and question reading both go through `fold()` and `tokens()`,
+so a variant and a question that differ only in encoding meet in the same key.
+Findings behind each rule: ../shared/LAO_TEXT.md. rapidfuzz's default_process is
+never used: it turns Lao vowel and tone marks into spaces.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# --- Lao character classes -------------------------------------------------------
+LAO_RANGE = "\u0e80-\u0eff"
+THAI_RANGE = "\u0e00-\u0e7f"
+TONES = "\u0ec8\u0ec9\u0eca\u0ecb"
+LEADING_VOWELS = "\u0ec0\u0ec1\u0ec2\u0ec3\u0ec4"  # ເ ແ ໂ ໃ ໄ
+UPPER_VOWELS = "\u0eb1\u0eb4\u0eb5\u0eb6\u0eb7\u0ebb\u0ecd"  # ັ ິ ີ ຶ ື ົ ໍ
+LOWER_VOWELS = "\u0eb8\u0eb9"  # ຸ ູ
+FOLLOW_VOWELS = "\u0eb2\u0eb3\u0ebd"  # າ ຳ ຽ
+SHORT_A = "\u0eb0"  # ະ closes a syllable
+SUBSCRIPT_L = "\u0ebc"  # ຼ
+VOWEL_MARKS = UPPER_VOWELS + LOWER_VOWELS + FOLLOW_VOWELS + SHORT_A + TONES
+LAO_CONSONANTS = set("ກຂຄງຈສຊຍດຕຖທນບປຜຝພຟມຢຣລວຫອຮ\u0e8d\u0ea3\u0ea7\u0edc\u0edd\u0ede\u0edf")
+FINALS = set("ກງດນບມຍວ")
+ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+_RE_TONE_BEFORE_VOWEL = re.compile(f"([{TONES}])([{UPPER_VOWELS}{LOWER_VOWELS}])")
+_RE_DOUBLE_TONE = re.compile(f"([{TONES}])[{TONES}]+")
+_RE_LAO_SPACE = re.compile(f"(?<=[{LAO_RANGE}])\\s+(?=[{LAO_RANGE}])")
+_RE_THAI = re.compile(f"[{THAI_RANGE}]")
+_RE_LAO_LETTER = re.compile("[\u0e81-\u0eae\u0edc-\u0edf]")
+_RE_LATIN = re.compile("[a-z]")
+
+_DIGITS = {0x0ED0 + i: str(i) for i in range(10)} | {0x0E50 + i: str(i) for i in range(10)}
+
+# Spelling variants folded to one form (display keeps the user's text).
+_SPELLING = [
+    ("\u0ecd\u0eb2", "\u0eb3"),  # ໍ + າ -> ຳ
+    ("\u0eab\u0e99", "\u0edc"),  # ຫນ -> ໜ
+    ("\u0eab\u0ea1", "\u0edd"),  # ຫມ -> ໝ
+    ("\u0eab\u0ea5", "\u0eab\u0ebc"),  # ຫລ -> ຫຼ
+]
+
+# Only in the matching key: differences people make while typing on a phone.
+_KEY_FOLD = str.maketrans(
+    {
+        "\u0eb5": "\u0eb4",  # ີ -> ິ (long/short i)
+        "\u0eb7": "\u0eb6",  # ື -> ຶ
+        "\u0eb9": "\u0eb8",  # ູ -> ຸ
+        "\u0ec3": "\u0ec4",  # ໃ -> ໄ
+        "\u0ea3": "\u0ea5",  # ຣ -> ລ (old spelling, Thai ร)
+        "\u0ec6": "",  # ໆ repetition mark
+        **dict.fromkeys(map(ord, TONES), None),
+    }
+)
+
+
+def normalize(text: str) -> str:
+    """Canonical spelling for display and storage: one encoding per Lao word.
+
+    Keeps tone marks and spaces; converts Thai script to Lao; ASCII digits.
+    """
+    text = unicodedata.normalize("NFC", text).translate(ZERO_WIDTH)
+    text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text)
+    text = text.translate(_DIGITS)
+    if _RE_THAI.search(text):
+        text = thai_to_lao(text)
+    for old, new in _SPELLING:
+        text = text.replace(old, new)
+    text = _RE_TONE_BEFORE_VOWEL.sub(r"\2\1", text)
+    text = _RE_DOUBLE_TONE.sub(r"\1", text)
+    return " ".join(text.casefold().split())
+
+
+def fold(text: str) -> str:
+    """The matching key: normalize(), then drop tone marks, fold vowel-length and
+    ໃ/ໄ confusions, and remove spaces inside Lao (Lao has no word spaces)."""
+    key = normalize(text).translate(_KEY_FOLD)
+    return _RE_LAO_SPACE.sub("", key)
+
+
+# --- Segmentation ----------------------------------------------------------------
+def lao_syllables(run: str) -> list[str]:
+    """Split a run of Lao letters (spaces removed) into syllables.
+
+    Dictionary-free, so it copes with typos: optional leading vowel, initial
+    consonant (+ cluster), vowel marks, optional final consonant.
+    """
+    out: list[str] = []
+    i, n = 0, len(run)
+
+    def is_mark(k: int) -> bool:
+        return k < n and (run[k] in VOWEL_MARKS or run[k] == SUBSCRIPT_L)
+
+    while i < n:
+        start = i
+        if run[i] in LEADING_VOWELS:
+            i += 1
+        if i < n and run[i] in LAO_CONSONANTS:
+            i += 1
+            # clusters: ຼ, ຫ + sonorant, consonant + ວ/ລ before a vowel
+            if (
+                (i < n and run[i] == SUBSCRIPT_L)
+                or (i < n and run[i] in "ງຍນມລວ" and run[i - 1] == "ຫ" and is_mark(i + 1))
+                or (i < n and run[i] in "ວລ" and is_mark(i + 1) and run[i + 1] != SHORT_A)
+            ):
+                i += 1
+            had_vowel = False
+            while i < n and run[i] in VOWEL_MARKS and run[i] != SHORT_A:
+                i += 1
+                had_vowel = True
+            if i < n and run[i] == SHORT_A:
+                out.append(run[start : i + 1])
+                i += 1
+                continue
+            # ອ / ວ as vowel letters (ສອບ, ເມືອງ, ກວດ)
+            if i < n and run[i] in "ອວ" and not is_mark(i + 1):
+                i += 1
+                had_vowel = True
+            if i < n and run[i] in FINALS and not is_mark(i + 1):
+                # a bare consonant followed by a consonant+vowel: implicit vowel + final
+                i += 1
+            elif not had_vowel and i < n and run[i] in LAO_CONSONANTS and not is_mark(i + 1):
+                i += 1
+        else:
+            i = max(i, start + 1)
+        out.append(run[start:i])
+    return [s for s in out if s]
+
+
+_RE_TOKEN = re.compile(f"[{LAO_RANGE}]+|[a-z]+|[0-9]+")
+
+EN_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "am",
+        "i",
+        "me",
+        "my",
+        "we",
+        "our",
+        "you",
+        "your",
+        "he",
+        "she",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "for",
+        "from",
+        "by",
+        "with",
+        "about",
+        "as",
+        "into",
+        "do",
+        "does",
+        "did",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "here",
+        "and",
+        "or",
+        "but",
+        "if",
+        "so",
+        "than",
+        "then",
+        "too",
+        "very",
+        "just",
+        "please",
+        "tell",
+        "know",
+        "want",
+        "need",
+        "get",
+        "got",
+        "have",
+        "has",
+        "had",
+        "any",
+        "some",
+        "much",
+        "many",
+        "there",
+        "s",
+        "t",
+        "don",
+        "doesn",
+        "isn",
+        "im",
+        "id",
+        "ive",
+    ]
+)
+
+
+def stem_en(word: str) -> str:
+    """A crude suffix stripper: works/working/worked -> work. Enough for fuzzy matching."""
+    for suf in ("ings", "ing", "ies", "ied", "es", "ed", "s"):
+        if word.endswith(suf) and len(word) - len(suf) >= 3:
+            base = word[: -len(suf)]
+            if suf in ("ies", "ied"):
+                return base + "y"
+            if suf == "es" and not base.endswith(("s", "x", "z", "ch", "sh")):
+                return base + "e"
+            if suf in ("ing", "ed", "ings") and len(base) > 3 and base[-1] == base[-2]:
+                base = base[:-1]
+            return base
+    return word
+
+
+_ROM_RULES = [
+    ("ph", "p"),
+    ("th", "t"),
+    ("kh", "k"),
+    ("ch", "s"),
+    ("x", "s"),
+    ("j", "s"),
+    ("z", "s"),
+    ("v", "w"),
+    ("ue", "u"),
+    ("eu", "u"),
+    ("ou", "u"),
+    ("oo", "o"),
+    ("ee", "i"),
+    ("y", "i"),
+    ("r", "l"),
+    ("h", ""),
+]
+
+
+@lru_cache(maxsize=65536)
+def phonetic(word: str) -> str:
+    """Rough phonetic key for Latin words, so romanised Lao spelt many ways meets
+    ("viak"/"wiak", "ngeun"/"ngoen", "thao"/"tao"). Applied to English too, on both sides."""
+    w = word
+    for old, new in _ROM_RULES:
+        w = w.replace(old, new)
+    w = re.sub(r"(.)\1+", r"\1", w)
+    return w or word
+
+
+@lru_cache(maxsize=65536)
+def _latin_token(word: str) -> str:
+    return phonetic(stem_en(word))
+
+
+def tokens(text: str, *, folded: bool = False) -> list[str]:
+    """Matching tokens: Lao syllables, Latin words (stop words out, stemmed,
+    phonetic key) and numbers. `folded=True` when text is already fold()ed."""
+    key = text if folded else fold(text)
+    out: list[str] = []
+    for m in _RE_TOKEN.finditer(key):
+        tok = m.group()
+        if tok[0] in "0123456789":
+            out.append(tok)
+        elif "a" <= tok[0] <= "z":
+            if tok not in EN_STOP:
+                out.append(_latin_token(tok))
+        else:
+            out.extend(lao_syllables(tok))
+    return out
+
+
+def segment(text: str) -> list[str]:
+    """Syllables of normalised text, tone marks kept (for display and tests)."""
+    out: list[str] = []
+    for m in re.finditer(f"[{LAO_RANGE}]+|[^\\s{LAO_RANGE}]+", normalize(text)):
+        tok = m.group()
+        out.extend(lao_syllables(tok) if re.match(f"[{LAO_RANGE}]", tok) else [tok])
+    return out
+
+
+# --- Language --------------------------------------------------------------------
+ROMANISED_LAO = frozenset(
+    [
+        "pai",
+        "pay",
+        "bai",
+        "het",
+        "hed",
+        "viak",
+        "wiak",
+        "viek",
+        "wiek",
+        "ngoen",
+        "ngeun",
+        "ngun",
+        "thao",
+        "tao",
+        "dai",
+        "bo",
+        "bor",
+        "yu",
+        "you",
+        "sai",
+        "laeo",
+        "leo",
+        "khoy",
+        "khoi",
+        "koy",
+        "chao",
+        "jao",
+        "kao",
+        "kaoli",
+        "kaolee",
+        "yipun",
+        "yipoun",
+        "nyipun",
+        "muang",
+        "meuang",
+        "ban",
+        "sabaidee",
+        "sabaidi",
+        "khop",
+        "khob",
+        "jai",
+        "chai",
+        "mi",
+        "mee",
+        "lai",
+        "lay",
+        "nai",
+        "bor",
+        "nang",
+        "seu",
+        "sue",
+        "pasa",
+        "phasa",
+        "phasport",
+        "kham",
+        "kha",
+        "kan",
+        "kanh",
+        "sang",
+        "song",
+        "hong",
+        "hian",
+        "hean",
+        "thi",
+        "ti",
+        "pen",
+        "ben",
+        "bpen",
+        "nam",
+        "nyang",
+        "nhang",
+        "nyung",
+        "yang",
+        "naeo",
+        "neo",
+        "dae",
+        "der",
+        "de",
+        "ngan",
+        "ngarn",
+        "kon",
+        "khon",
+        "lao",
+        "thai",
+    ]
+)
+
+
+def language_of(text: str) -> str:
+    """Reply language for a question: Lao script or Thai script -> "lo";
+    Latin -> "lo" when most words are romanised Lao, else "en"."""
+    if _RE_LAO_LETTER.search(text) or _RE_THAI.search(text):
+        return "lo"
+    words = re.findall(r"[a-z]+", text.casefold())
+    if not words:
+        return "en"
+    rom = sum(w in ROMANISED_LAO for w in words)
+    eng = sum(w in EN_STOP for w in words)
+    return "lo" if rom > eng and rom >= max(1, len(words) // 2) else "en"
+
+
+def has_lao(text: str) -> bool:
+    return bool(_RE_LAO_LETTER.search(text))
+
+
+# --- Thai script -> Lao script -----------------------------------------------------
+# Vocabulary that differs between Thai and Lao (after letter conversion it would
+# still not meet the Lao word). Longest first.
+_THAI_WORDS = {
+    "หนังสือเดินทาง": "ໜັງສືຜ່ານແດນ",
+    "พาสปอร์ต": "ໜັງສືຜ່ານແດນ",
+    "ใบอนุญาตทำงาน": "ໃບອະນຸຍາດເຮັດວຽກ",
+    "ประเทศไทย": "ປະເທດໄທ",
+    "ทำงาน": "ເຮັດວຽກ",
+    "เท่าไหร่": "ເທົ່າໃດ",
+    "เท่าไร": "ເທົ່າໃດ",
+    "อย่างไร": "ແນວໃດ",
+    "ยังไง": "ແນວໃດ",
+    "ที่ไหน": "ຢູ່ໃສ",
+    "ไหน": "ໃສ",
+    "อะไร": "ຫຍັງ",
+    "ไม่": "ບໍ່",
+    "ไหม": "ບໍ",
+    "มั้ย": "ບໍ",
+    "เกาหลี": "ເກົາຫຼີ",
+    "ญี่ปุ่น": "ຍີ່ປຸ່ນ",
+    "นายหน้า": "ນາຍໜ້າ",
+    "หลอก": "ຫຼອກ",
+    "ค้ามนุษย์": "ຄ້າມະນຸດ",
+    "เอกสาร": "ເອກະສານ",
+    "สถานทูต": "ສະຖານທູດ",
+    "โทรศัพท์": "ໂທລະສັບ",
+    "เบอร์โทร": "ເບີໂທ",
+    "เงินเดือน": "ເງິນເດືອນ",
+    "ค่าแรง": "ຄ່າແຮງ",
+    "ตรวจสอบ": "ກວດສອບ",
+    "ถูกกฎหมาย": "ຖືກກົດໝາຍ",
+    "กฎหมาย": "ກົດໝາຍ",
+    "แรงงาน": "ແຮງງານ",
+    "สมัคร": "ສະໝັກ",
+    "อนุญาต": "ອະນຸຍາດ",
+    "บริษัท": "ບໍລິສັດ",
+    "ประกัน": "ປະກັນ",
+    "ได้": "ໄດ້",
+    "ฉัน": "ຂ້ອຍ",
+    "ผม": "ຂ້ອຍ",
+}
+_THAI_WORDS_RE = re.compile("|".join(sorted(map(re.escape, _THAI_WORDS), key=len, reverse=True)))
+
+_THAI_CONS = {
+    "ก": "ກ", "ข": "ຂ", "ฃ": "ຂ", "ค": "ຄ", "ฅ": "ຄ", "ฆ": "ຄ", "ง": "ງ", "จ": "ຈ",
+    "ฉ": "ສ", "ช": "ຊ", "ซ": "ຊ", "ฌ": "ຊ", "ญ": "ຍ", "ฎ": "ດ", "ฏ": "ຕ", "ฐ": "ຖ",
+    "ฑ": "ທ", "ฒ": "ທ", "ณ": "ນ", "ด": "ດ", "ต": "ຕ", "ถ": "ຖ", "ท": "ທ", "ธ": "ທ",
+    "น": "ນ", "บ": "ບ", "ป": "ປ", "ผ": "ຜ", "ฝ": "ຝ", "พ": "ພ", "ฟ": "ຟ", "ภ": "ພ",
+    "ม": "ມ", "ย": "ຍ", "ร": "ລ", "ล": "ລ", "ว": "ວ", "ศ": "ສ", "ษ": "ສ", "ส": "ສ",
+    "ห": "ຫ", "ฬ": "ລ", "อ": "ອ", "ฮ": "ຮ",
+}  # fmt: skip
+_THAI_FINAL = {
+    **dict.fromkeys("กขคฆ", "ກ"),
+    **dict.fromkeys("จชซศษสดตถทธฎฏฐฑฒ", "ດ"),
+    **dict.fromkeys("บปพฟภ", "ບ"),
+    **dict.fromkeys("ญณนรลฬ", "ນ"),
+    "ง": "ງ", "ม": "ມ", "ย": "ຍ", "ว": "ວ",
+}  # fmt: skip
+_THAI_MARKS = {
+    "ะ": "ະ", "ั": "ັ", "า": "າ", "ำ": "ຳ", "ิ": "ິ", "ี": "ີ", "ึ": "ຶ", "ื": "ື",
+    "ุ": "ຸ", "ู": "ູ", "เ": "ເ", "แ": "ແ", "โ": "ໂ", "ใ": "ໃ", "ไ": "ໄ", "็": "ັ",
+    "่": "່", "้": "້", "๊": "໊", "๋": "໋", "ๆ": "ໆ", "ฯ": "ຯ",
+}  # fmt: skip
+_THAI_DEP = set("ะัาำิีึืุู็่้๊๋์")
+_THAI_LEAD = set("เแโใไ")
+
+
+def thai_to_lao(text: str) -> str:
+    """Convert Thai script to Lao script, well enough for matching.
+
+    A word map for vocabulary that differs, then letters with a few rules:
+    silent letters (์), ร dropped in initial clusters (ประ -> ປະ), Thai final
+    consonants to the Lao finals, ัว -> ົວ, เ-า -> ເ-ົາ.
+    """
+    text = _THAI_WORDS_RE.sub(lambda m: _THAI_WORDS[m.group()], text)
+    text = re.sub("[\u0e01-\u0e2e][\u0e34\u0e38]?\u0e4c", "", text)  # silent letter + ์
+    text = re.sub("([กขคปพผตบ])[รล](?=[\u0e30-\u0e39\u0e47-\u0e4b])", r"\1", text)  # cluster ร
+    text = text.replace("ัว", "ົວ")
+    text = re.sub("เ([\u0e01-\u0e2e])า", "ເ\\1ົາ", text)
+    text = re.sub("เ([\u0e01-\u0e2e])[รล]?ี([่้๊๋]?)ย(?=[\u0e01-\u0e2e])", "\\1\\2ຽ", text)  # เ-ียน
+    text = re.sub("เ([\u0e01-\u0e2e])ี([่้๊๋]?)ย", "ເ\\1\\2ຍ", text)
+    out: list[str] = []
+    state = "start"  # start | bare (initial, no vowel yet) | vowel | closed
+    n = len(text)
+    for i, ch in enumerate(text):
+        nxt = text[i + 1] if i + 1 < n else ""
+        if ch in _THAI_CONS:
+            prev = text[i - 1] if i else ""
+            starts_syllable = (nxt in _THAI_DEP and nxt not in "่้๊๋") or (
+                nxt in "่้๊๋" and (i + 2 < n and text[i + 2] in _THAI_DEP)
+            )
+            if state == "bare" and prev == "ห" and ch in "งญนมยรลว":
+                out.append(_THAI_CONS[ch])  # ห-cluster: หมา, หนัง
+                continue
+            if state == "bare" and ch in "อว" and not starts_syllable and nxt:
+                out.append(_THAI_CONS[ch])  # อ/ว as a vowel letter: บอก, กวด
+                state = "vowel"
+                continue
+            if state == "bare" and not starts_syllable and ch in _THAI_FINAL:
+                out.append("ົ" + _THAI_FINAL[ch])  # implicit o: คน -> ຄົນ
+                state = "closed"
+                continue
+            if state == "vowel" and not starts_syllable and ch in _THAI_FINAL:
+                out.append(_THAI_FINAL[ch])
+                state = "closed"
+                continue
+            out.append("ຮ" if ch == "ร" else _THAI_CONS[ch])  # initial ร is Lao ຮ: แรง, เรียน
+            state = "bare"
+        elif ch in _THAI_LEAD:
+            out.append(_THAI_MARKS[ch])
+            state = "start"
+        elif ch in _THAI_MARKS:
+            out.append(_THAI_MARKS[ch])
+            if ch == "ะ":
+                state = "start"
+            elif ch not in "่้๊๋" and state == "bare":
+                state = "vowel"
+        elif "\u0e50" <= ch <= "\u0e59":
+            out.append(str(ord(ch) - 0x0E50))
+        elif ch in "\u0e4cฺ":
+            continue
+        else:
+            out.append(ch)
+            state = "start"
+    return "".join(out)

@@ -1,0 +1,56 @@
+"""`python -m bot validate`: every content file checked, every problem listed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.core.content import load_content
+from bot.core.errors import ContentError, Problem
+
+
+def validate_all(root: Path) -> tuple[list[Problem], str]:
+    """Problems in the FAQ, the centre directory and the quiz bank (those present)."""
+    problems: list[Problem] = []
+    parts: list[str] = []
+    content = None
+    try:
+        content = load_content(root)
+        n_var = sum(len(e.variants()) for e in content.entries)
+        parts.append(f"{len(content.entries)} FAQ entries, {n_var} variants")
+    except ContentError as exc:
+        problems += exc.problems
+    for name, loader in _extra_loaders():
+        path = root / name
+        if not path.exists():
+            continue
+        try:
+            parts.append(loader(path, content))
+        except ContentError as exc:
+            problems += exc.problems
+    return problems, "; ".join(parts)
+
+
+def _extra_loaders():
+    """Directory and quiz bank loaders, each returning a one-line summary."""
+    out = []
+    try:
+        from bot.core.centres import load_directory
+
+        def centres(path: Path, _content) -> str:
+            d = load_directory(path)
+            return f"{len(d.places)} places in the centre directory"
+
+        out.append(("centres.yaml", centres))
+    except ImportError:
+        pass
+    try:
+        from bot.core.quiz import load_quiz_bank
+
+        def quiz(path: Path, content) -> str:
+            bank = load_quiz_bank(path, content)
+            return f"{len(bank.questions)} quiz questions"
+
+        out.append(("quiz.yaml", quiz))
+    except ImportError:
+        pass
+    return out

@@ -1,0 +1,87 @@
+"""YAML loading that remembers line numbers, so every problem names its line.
+
+Mappings load as `LineDict`: a plain dict plus `.line` (1-based line of the
+mapping) and `.key_lines` (key -> 1-based line of that key). Lists load as
+`LineList` with `.line` and `.item_lines`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.core.errors import ContentError, Problem
+
+
+class LineDict(dict):
+    line: int = 0
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class LineList(list):
+    line: int = 0
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int:
+        return self.item_lines[index] if index < len(self.item_lines) else self.line
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    out = LineDict()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in out:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key {key!r}", key_node.start_mark
+            )
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    out = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    out.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def parse_yaml(text: str, name: str) -> Any:
+    """Parse YAML text; a syntax error becomes a ContentError naming file and line."""
+    try:
+        return yaml.load(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        msg = f"YAML syntax error: {exc.problem or exc}"
+        if exc.context:
+            msg += f" ({exc.context})"
+        raise ContentError([Problem(name, line, "", msg)]) from exc
+    except yaml.YAMLError as exc:
+        raise ContentError([Problem(name, None, "", f"YAML error: {exc}")]) from exc
+
+
+def load_yaml(path: Path, name: str | None = None) -> Any:
+    """Read and parse one file; unreadable or non-UTF-8 files are reported, not raised raw."""
+    name = name or str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ContentError([Problem(name, None, "", f"cannot read file: {exc}")]) from exc
+    return parse_yaml(text, name)

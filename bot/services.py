@@ -1,0 +1,86 @@
+"""What the adapters share: current content, matcher, dialogue and storage.
+
+`apply()` records a Turn's events (privacy rules in one place: question text
+is stored without the user id), so Telegram and the terminal chat behave alike.
+Content is swapped as one object, so a reload is atomic for readers.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.core.content import Content, load_content
+from bot.core.dialogue import Dialogue, Turn
+from bot.core.matching import Matcher
+from bot.storage.db import Store, connect
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    content: Content
+    dialogue: Dialogue
+
+
+def load_loaded(content_dir: Path) -> Loaded:
+    content = load_content(content_dir)
+    directory = None
+    centres = content_dir / "centres.yaml"
+    if centres.exists():
+        from bot.core.centres import load_directory
+
+        directory = load_directory(centres)
+    return Loaded(content, Dialogue(content, Matcher(content), directory))
+
+
+class Services:
+    def __init__(self, loaded: Loaded, store: Store, admin_ids: frozenset[int] = frozenset()):
+        self.loaded = loaded
+        self.store = store
+        self.admin_ids = admin_ids
+
+    @classmethod
+    def open(cls, content_dir: Path, db_path: Path | str, admin_ids: frozenset[int] = frozenset()):
+        return cls(load_loaded(content_dir), Store(connect(db_path)), admin_ids)
+
+    @property
+    def dialogue(self) -> Dialogue:
+        return self.loaded.dialogue
+
+    def user_lang(self, user_id: int) -> str | None:
+        return self.store.get_lang(user_id)
+
+    def apply(self, user_id: int, turn: Turn) -> Turn:
+        """Record what the turn says happened; return it for sending."""
+        for ev in turn.events:
+            d = ev.data
+            if ev.kind == "set_lang":
+                self.store.set_lang(user_id, d["lang"])
+            elif ev.kind == "feedback":
+                self.store.add_feedback(d["entry"], d["helpful"])
+            elif ev.kind == "asked":
+                self.store.add_asked(d.get("entry"), d["decision"], d["lang"])
+            elif ev.kind == "unanswered":
+                self.store.add_unanswered(d["text"], d["lang"])
+            elif ev.kind == "forget":
+                self.store.forget_user(user_id)
+        return turn
+
+    def command(self, text: str, lang: str) -> Turn:
+        """Slash commands as core turns (used by the terminal chat)."""
+        cmd, _sep, arg = text.strip().partition(" ")
+        cmd = cmd.split("@", 1)[0].lower()
+        d = self.dialogue
+        table = {
+            "/start": lambda: d.start(lang, arg.strip() or None),
+            "/menu": lambda: d.menu(lang),
+            "/help": lambda: d.help(lang),
+            "/language": lambda: d.choose_language(lang),
+            "/hotline": lambda: d.hotlines(lang),
+            "/privacy": lambda: d.privacy(lang),
+            "/forget": lambda: d.forget(lang),
+        }
+        return table.get(cmd, lambda: d.help(lang))()

@@ -1,0 +1,103 @@
+"""build_application(): every Telegram handler registered here, in order.
+
+The only place that wires python-telegram-bot to the core. Order matters:
+python-telegram-bot runs the first matching handler of a group.
+"""
+
+from __future__ import annotations
+
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.config import Settings
+from bot.i18n import translator
+from bot.services import Services
+from bot.tg.handlers import conversation, errors, inline
+
+USER_COMMANDS = [
+    ("start", "Start"),
+    ("menu", "Topics"),
+    ("help", "How to use this bot"),
+    ("language", "ພາສາລາວ / English"),
+    ("hotline", "Help lines"),
+    ("privacy", "What the bot stores"),
+    ("forget", "Delete what the bot holds about me"),
+]
+SIMPLE_COMMANDS = ["menu", "help", "language", "hotline", "privacy", "forget"]
+
+
+def build_application(
+    settings: Settings,
+    services: Services,
+    *,
+    request: BaseRequest | None = None,
+    updates_request: BaseRequest | None = None,
+    rate_limit: bool = True,
+) -> Application:
+    builder = (
+        ApplicationBuilder()
+        .token(settings.token or "0:offline")
+        .base_url(settings.base_url)
+        .base_file_url(settings.base_file_url)
+        .post_init(_post_init)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(updates_request or request)
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
+    app = builder.build()
+    app.bot_data["services"] = services
+    register_handlers(app)
+    return app
+
+
+def register_handlers(app: Application) -> None:
+    private = filters.ChatType.PRIVATE
+    # in groups, only messages that mention the bot or reply to it
+    addressed = filters.Entity("mention") | filters.REPLY
+
+    # 1. commands (in any chat; /cmd@otherbot is filtered out by CommandHandler)
+    app.add_handler(CommandHandler("start", conversation.start))
+    app.add_handler(CommandHandler(SIMPLE_COMMANDS, conversation.command))
+    # 2. buttons and inline mode
+    app.add_handler(CallbackQueryHandler(conversation.button))
+    app.add_handler(InlineQueryHandler(inline.inline_query))
+    # 3. free text: all of it in private chats, addressed text in groups;
+    #    edited messages are ignored (UpdateType.MESSAGE only)
+    text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(text & (private | addressed), conversation.text))
+    # 4. unknown commands in private chats -> help
+    app.add_handler(
+        MessageHandler(filters.COMMAND & private & filters.UpdateType.MESSAGE, conversation.command)
+    )
+    # 5. anything else sent privately (stickers, photos, voice) -> "I read text"
+    app.add_handler(
+        MessageHandler(
+            private & filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL,
+            conversation.not_text,
+        )
+    )
+    app.add_error_handler(errors.on_error)
+
+
+async def _post_init(app: Application) -> None:
+    """Localised command menus (Telegram shows the one matching the app language)."""
+    for lang in ("lo", "en"):
+        _ = translator(lang)
+        commands = [BotCommand(c, _(d)) for c, d in USER_COMMANDS]
+        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
+    en = translator("en")
+    await app.bot.set_my_commands([BotCommand(c, en(d)) for c, d in USER_COMMANDS])
+
+
+ALLOWED_UPDATES = Update.ALL_TYPES
