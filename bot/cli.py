@@ -88,6 +88,41 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the Telegram bot (long polling). Stops cleanly on SIGTERM/SIGINT."""
+    from bot.logs import setup_logging
+    from bot.services import Services
+
+    setup_logging()
+    from bot.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings(require_token=True)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    from bot.storage.db import DatabaseError
+
+    try:
+        services = Services.open(settings.content_dir, settings.db_path, settings.admin_ids)
+    except ContentError as exc:
+        for p in exc.problems:
+            print(f"error: {p}", file=sys.stderr)
+        print(
+            "the content has errors; fix them (python -m bot validate) and start again",
+            file=sys.stderr,
+        )
+        return 1
+    except DatabaseError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    from bot.tg.app import ALLOWED_UPDATES, build_application
+
+    app = build_application(settings, services)
+    app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False, close_loop=False)
+    return 0
+
+
 def cmd_chat(args: argparse.Namespace) -> int:
     """The conversation in the terminal: no token, no network."""
     from bot.chat import run_chat
@@ -133,6 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["lo", "en"], help="reply language (default: the question's)")
     p.add_argument("question", nargs="*", help="the question (default: read lines from stdin)")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("chat", help="talk to the bot in this terminal (no token needed)")
     _content_arg(p)

@@ -28,7 +28,9 @@ MIN_VARIANTS = 3
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 
 REQUIRED = ("id", "category", "title", "questions", "answer", "related", "sources", "reviewed")
-OPTIONAL = ("needs_native_review", "notes")
+OPTIONAL = ("needs_native_review", "notes", "country")
+COUNTRIES = ("TH", "KR", "JP")
+CATEGORY_COUNTRY = {"thailand": "TH", "korea": "KR", "japan": "JP"}
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Entry:
     sources: tuple[Source, ...]
     reviewed: dt.date
     needs_native_review: bool = False
+    country: str | None = None  # destination the entry is about (TH/KR/JP), if one
     file: str = ""
     line: int = 0
 
@@ -242,6 +245,9 @@ def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, lis
     if not isinstance(nnr, bool):
         bad("needs_native_review", "expected true or false")
 
+    country = raw.get("country", CATEGORY_COUNTRY.get(category))
+    if country is not None and country not in COUNTRIES:
+        bad("country", f"unknown country {country!r} (use {', '.join(COUNTRIES)})")
     if probs:
         return None, probs
     return (
@@ -255,6 +261,7 @@ def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, lis
             sources=tuple(sources),
             reviewed=reviewed,
             needs_native_review=bool(nnr),
+            country=country,
             file=name,
             line=raw.line,
         ),

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.content import Content
-from bot.core.text import fold, tokens
+from bot.core.text import countries_in, fold, phonetic, tokens
 
 # --- decision thresholds (scores are 0-100) ----------------------------------------
-ANSWER_MIN = 52.0  # best entry at least this ...
-ANSWER_GAP = 6.0  # ... and this far ahead of the runner-up entry -> answer
+ANSWER_MIN = 35.0  # best entry at least this ...
+ANSWER_GAP = 5.0  # ... and this far ahead of the runner-up entry -> answer
 SUGGEST_MIN = 30.0  # plausible: offer the top entries as choices
 SUGGEST_WITHIN = 18.0  # a suggestion must be within this many points of the best
 MAX_SUGGESTIONS = 3
@@ -37,6 +37,10 @@ W_COSINE = 0.7  # blend: cosine (0-1, x100) and rapidfuzz token_sort_ratio
 W_FUZZ = 0.3
 NGRAM = 3
 GRAM_WEIGHT = 0.5  # character n-grams count less than whole tokens
+PHONETIC_WEIGHT = 0.7  # romanised Lao spelt another way ("viak"/"wiak") still meets
+W_VARIANT = 0.6  # entry score: best variant, blended with ...
+W_ENTRY = 0.4  # ... the entry's whole vocabulary (all its variants together)
+OTHER_COUNTRY = 0.8  # the question names a country and the entry is about another one
 MAX_QUERY_CHARS = 400  # a question longer than this is cut (a pasted message, not a question)
 
 
@@ -55,6 +59,8 @@ def _features(toks: list[str]) -> dict[str, float]:
     feats: dict[str, float] = defaultdict(float)
     for t in toks:
         feats[t] += 1.0
+        if "a" <= t[0] <= "z":
+            feats["~" + phonetic(t)] += PHONETIC_WEIGHT
         padded = f"<{t}>"
         if len(padded) > NGRAM:
             for i in range(len(padded) - NGRAM + 1):
@@ -62,84 +68,112 @@ def _features(toks: list[str]) -> dict[str, float]:
     return feats
 
 
+def _postings(
+    docs: list[dict[str, float]], idf: dict[str, float]
+) -> dict[str, list[tuple[int, float]]]:
+    """Inverted index of L2-normalised TF-IDF vectors."""
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    for di, feats in enumerate(docs):
+        weighted = {f: tf * idf[f] for f, tf in feats.items()}
+        norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
+        for f, w in weighted.items():
+            if w > 0:
+                postings[f].append((di, w / norm))
+    return dict(postings)
+
+
 class Index:
     """Built once per content load; immutable afterwards (safe to swap atomically)."""
 
     def __init__(self, content: Content):
         self.entry_ids: list[str] = []
+        self.entry_country: list[str | None] = []
         self.variant_entry: list[int] = []
         self.variant_text: list[str] = []  # token strings, for rapidfuzz
-        entry_pos: dict[str, int] = {}
         variant_feats: list[dict[str, float]] = []
-        for e in content.entries:
-            entry_pos[e.id] = len(self.entry_ids)
+        entry_feats: list[dict[str, float]] = []
+        for ei, e in enumerate(content.entries):
             self.entry_ids.append(e.id)
+            self.entry_country.append(e.country)
             seen: set[str] = set()
+            merged: dict[str, float] = defaultdict(float)
             for _lang, text in e.variants():
                 toks = tokens(fold(text), folded=True)
                 joined = " ".join(toks)
                 if not toks or joined in seen:
                     continue
                 seen.add(joined)
-                self.variant_entry.append(entry_pos[e.id])
+                feats = _features(toks)
+                self.variant_entry.append(ei)
                 self.variant_text.append(joined)
-                variant_feats.append(_features(toks))
+                variant_feats.append(feats)
+                for f in feats:
+                    merged[f] += 1.0
+            entry_feats.append({f: 1.0 + math.log(n) for f, n in merged.items()})
         # IDF by entry: a token in every entry's variants carries no information.
         n_entries = max(len(self.entry_ids), 1)
-        df: dict[str, set[int]] = defaultdict(set)
-        for vi, feats in enumerate(variant_feats):
+        df: dict[str, int] = {f: 0 for feats in entry_feats for f in feats}
+        for feats in entry_feats:
             for f in feats:
-                df[f].add(self.variant_entry[vi])
-        self.idf = {f: math.log((n_entries + 1) / (len(es) + 0.5)) for f, es in df.items()}
-        self.postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        self.norms: list[float] = []
-        for vi, feats in enumerate(variant_feats):
-            weighted = {f: tf * self.idf[f] for f, tf in feats.items()}
-            norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
-            self.norms.append(norm)
-            for f, w in weighted.items():
-                if w > 0:
-                    self.postings[f].append((vi, w / norm))
-        self.postings = dict(self.postings)
+                df[f] += 1
+        self.idf = {f: math.log((n_entries + 1) / (n + 0.5)) for f, n in df.items()}
+        self.postings = _postings(variant_feats, self.idf)
+        self.entry_postings = _postings(entry_feats, self.idf)
 
     def __len__(self) -> int:
         return len(self.variant_text)
 
     def entry_scores(self, question: str) -> list[tuple[str, float]]:
-        """Entries with their best variant score, best first."""
-        toks = tokens(fold(question[:MAX_QUERY_CHARS]), folded=True)
+        """Entries with their score, best first."""
+        key = fold(question[:MAX_QUERY_CHARS])
+        toks = tokens(key, folded=True)
         if not toks:
             return []
-        qfeats = {f: tf * self.idf[f] for f, tf in _features(toks).items() if f in self.idf}
-        # features unknown to the index still count in the query's length: a
+        all_feats = _features(toks)
+        qfeats = {f: tf * self.idf[f] for f, tf in all_feats.items() if f in self.idf}
+        # features unknown to the index still count in the question's length: a
         # question about something else entirely scores low
-        unknown = sum(tf for f, tf in _features(toks).items() if f not in self.idf)
+        unknown = sum(tf for f, tf in all_feats.items() if f not in self.idf)
         qnorm = math.sqrt(sum(w * w for w in qfeats.values()) + (unknown * 2.0) ** 2) or 1.0
-        acc: dict[int, float] = defaultdict(float)
-        for f, wq in qfeats.items():
-            wq /= qnorm
-            for vi, wv in self.postings[f]:
-                acc[vi] += wq * wv
+        acc = _dot(qfeats, qnorm, self.postings)
         if not acc:
             return []
+        entry_cos = _dot(qfeats, qnorm, self.entry_postings)
         top = sorted(acc.items(), key=lambda kv: kv[1], reverse=True)[:RERANK]
-        qtext = " ".join(toks)
         ratios = process.extract(
-            qtext,
+            " ".join(toks),
             {vi: self.variant_text[vi] for vi, _ in top},
             scorer=fuzz.token_sort_ratio,
             processor=None,
             limit=None,
         )
-        ratio_of = {key: score for _, score, key in ratios}
+        ratio_of = {k: score for _, score, k in ratios}
         best: dict[int, float] = {}
         for vi, cos in top:
             s = W_COSINE * 100.0 * min(cos, 1.0) + W_FUZZ * ratio_of.get(vi, 0.0)
             ei = self.variant_entry[vi]
             if s > best.get(ei, -1.0):
                 best[ei] = s
-        ranked = sorted(best.items(), key=lambda kv: kv[1], reverse=True)
+        named = countries_in(key, folded=True)
+        scored = {}
+        for ei, s in best.items():
+            s = W_VARIANT * s + W_ENTRY * 100.0 * min(entry_cos.get(ei, 0.0), 1.0)
+            if named and self.entry_country[ei] and self.entry_country[ei] not in named:
+                s *= OTHER_COUNTRY
+            scored[ei] = s
+        ranked = sorted(scored.items(), key=lambda kv: kv[1], reverse=True)
         return [(self.entry_ids[ei], round(s, 1)) for ei, s in ranked]
+
+
+def _dot(
+    qfeats: dict[str, float], qnorm: float, postings: dict[str, list[tuple[int, float]]]
+) -> dict[int, float]:
+    acc: dict[int, float] = defaultdict(float)
+    for f, wq in qfeats.items():
+        wq /= qnorm
+        for di, wd in postings.get(f, ()):
+            acc[di] += wq * wd
+    return acc
 
 
 def decide(ranked: list[tuple[str, float]]) -> Match:

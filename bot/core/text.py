@@ -283,12 +283,12 @@ def phonetic(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def _latin_token(word: str) -> str:
-    return phonetic(stem_en(word))
+    return stem_en(word)
 
 
 def tokens(text: str, *, folded: bool = False) -> list[str]:
-    """Matching tokens: Lao syllables, Latin words (stop words out, stemmed,
-    phonetic key) and numbers. `folded=True` when text is already fold()ed."""
+    """Matching tokens: Lao syllables, Latin words (stop words out, stemmed)
+    and numbers (the matcher adds phonetic keys of Latin words as features). `folded=True` when text is already fold()ed."""
     key = text if folded else fold(text)
     out: list[str] = []
     for m in _RE_TOKEN.finditer(key):
@@ -310,6 +310,29 @@ def segment(text: str) -> list[str]:
         tok = m.group()
         out.extend(lao_syllables(tok) if re.match(f"[{LAO_RANGE}]", tok) else [tok])
     return out
+
+
+# --- Destination countries named in a question ------------------------------------
+_COUNTRY_LATIN = {
+    "TH": {"thailand", "thai", "tai", "bangkok", "pattaya", "mou"},
+    "KR": {"korea", "korean", "kaoli", "kaoly", "kaolee", "seoul", "eps", "topik", "busan"},
+    "JP": {"japan", "japanese", "yipun", "nyipun", "yipoun", "tokyo", "osaka", "titp", "ssw",
+           "jft", "jlpt", "tokutei", "nagoya", "fukuoka", "kyoto"},
+}  # fmt: skip
+_COUNTRY_LAO = {
+    "TH": ["ໄທ", "ບາງກອກ"],
+    "KR": ["ເກົາຫຼ", "ໂຊລ", "ເຊອລ", "ເກົາລ"],
+    "JP": ["ຍິປຸນ", "ຢິປຸນ", "ໂຕກຽວ", "ໂຕກິໂອ"],
+}
+
+
+def countries_in(text: str, *, folded: bool = False) -> frozenset[str]:
+    """Destination countries a question names (TH/KR/JP), in any script."""
+    key = text if folded else fold(text)
+    words = set(re.findall("[a-z]+", key))
+    found = {c for c, names in _COUNTRY_LATIN.items() if words & names}
+    found |= {c for c, names in _COUNTRY_LAO.items() if any(n in key for n in names)}
+    return frozenset(found)
 
 
 # --- Language --------------------------------------------------------------------

@@ -127,7 +127,7 @@ def _unescape_attr(value: str) -> str:
     return _CHAR_REF.sub(lambda m: _decode_ref(m) or m.group(0), value)
 
 
-def _parse_html(text: str) -> tuple[str, list[dict]]:  # noqa: C901 - a small state machine
+def _parse_html(text: str) -> tuple[str, list[dict]]:
     out = _Out()
     stack: list[_Open] = []
     entities: list[dict] = []
@@ -227,9 +227,7 @@ def _parse_html(text: str) -> tuple[str, list[dict]]:  # noqa: C901 - a small st
         i = j + 1
 
     if stack:
-        raise EntityParseError(
-            f'Can\'t find end tag corresponding to start tag "{stack[-1].kind}"'
-        )
+        raise EntityParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].kind}"')
     return out.text(), _sorted(entities)
 
 
@@ -285,7 +283,7 @@ def _reserved(c: str) -> EntityParseError:
     )
 
 
-def _parse_markdown_v2(text: str) -> tuple[str, list[dict]]:  # noqa: C901 - state machine
+def _parse_markdown_v2(text: str) -> tuple[str, list[dict]]:
     out = _Out()
     stack: list[_Open] = []
     entities: list[dict] = []
@@ -411,7 +409,9 @@ def _parse_markdown_v2(text: str) -> tuple[str, list[dict]]:  # noqa: C901 - sta
                 if top.kind == "custom_emoji":
                     emoji_id = url.partition("id=")[2]
                     entities.append(
-                        _entity("custom_emoji", top.pos, out.pos - top.pos, custom_emoji_id=emoji_id)
+                        _entity(
+                            "custom_emoji", top.pos, out.pos - top.pos, custom_emoji_id=emoji_id
+                        )
                     )
                 else:
                     entities.append(_entity("text_link", top.pos, out.pos - top.pos, url=url))
@@ -458,9 +458,7 @@ def _parse_markdown(text: str) -> tuple[str, list[dict]]:
             start = out.pos
             out.add(text[i + 1 : end])
             if out.pos > start:
-                entities.append(
-                    _entity("bold" if c == "*" else "italic", start, out.pos - start)
-                )
+                entities.append(_entity("bold" if c == "*" else "italic", start, out.pos - start))
             i = end + 1
         elif c == "`":
             fence = "```" if text.startswith("```", i) else "`"
@@ -526,7 +524,5 @@ def detect_entities(text: str) -> list[dict]:
             if any(m.start() < end and start < m.end() for start, end in taken):
                 continue
             taken.append((m.start(), m.end()))
-            found.append(
-                _entity(kind, utf16_len(text[: m.start()]), utf16_len(m.group(0)))
-            )
+            found.append(_entity(kind, utf16_len(text[: m.start()]), utf16_len(m.group(0))))
     return _sorted(found)

@@ -173,13 +173,11 @@ class Validator:
             )
         for f in method.fields.values():
             if f.required and params.get(f.name) is None:
-                if f.name == "correct_option_ids":  # legacy alias handled by rules
-                    continue
                 phrase = _REQUIRED_PHRASES.get(f.name)
                 result.problems.append(
-                    _bad(f'parameter "{f.name}" is required', phrase)
-                    if not phrase
-                    else f"Bad Request: {phrase}"
+                    f"Bad Request: {phrase}"
+                    if phrase
+                    else _bad(f'parameter "{f.name}" is required')
                 )
         self._check_fields(method.name, method.fields, params, "", ctx)
         rule = _METHOD_RULES.get(method.name)
@@ -234,8 +232,10 @@ class Validator:
                 return
             value = str(value)
         if isinstance(value, list):
-            if f.limit and f.limit.unit == "items" and not (
-                f.limit.low <= len(value) <= f.limit.high
+            if (
+                f.limit
+                and f.limit.unit == "items"
+                and not (f.limit.low <= len(value) <= f.limit.high)
             ):
                 ctx.problems.append(
                     _bad(f"{path} must have {f.limit.low}-{f.limit.high} items, got {len(value)}")
@@ -290,9 +290,7 @@ class Validator:
             if best is None or len(attempt) < len(best):
                 best = attempt
         if best is None:
-            best = [
-                _bad(f"{path} must be {_type_label(types)}, got {_describe(value)}")
-            ]
+            best = [_bad(f"{path} must be {_type_label(types)}, got {_describe(value)}")]
         ctx.problems.extend(best)
 
     def _candidates(self, value: Any, types: tuple[str, ...]) -> list[str]:
@@ -340,7 +338,7 @@ class Validator:
                     ctx.problems.append(_bad(f"{path} must be an uploaded file"))
                 elif value[len("attach://") :] not in ctx.files:
                     ctx.problems.append(
-                        _bad(f'{path}: can\'t find attached file "{value[len("attach://"):]}"')
+                        _bad(f'{path}: can\'t find attached file "{value[len("attach://") :]}"')
                     )
             return
         tspec = self.spec.types.get(t)
@@ -360,9 +358,7 @@ class Validator:
             return
         for name in value:
             if name not in tspec.fields:
-                ctx.problems.append(
-                    _bad(f'unknown field "{path}.{name}" in {tspec.name}')
-                )
+                ctx.problems.append(_bad(f'unknown field "{path}.{name}" in {tspec.name}'))
         for f in tspec.fields.values():
             if f.required and value.get(f.name) is None:
                 ctx.problems.append(_bad(f'field "{path}.{f.name}" of {tspec.name} is required'))
@@ -443,7 +439,9 @@ def _rule_inline_button(button: dict, path: str, problems: list[str]) -> None:
         problems.append(_bad(f"{path}.text must be non-empty", "BUTTON_TEXT_INVALID"))
     url = button.get("url")
     if isinstance(url, str) and not re.match(r"(?i)(https?|tg)://\S+$", url):
-        problems.append(_bad(f"{path}.url must be an http(s):// or tg:// URL", "BUTTON_URL_INVALID"))
+        problems.append(
+            _bad(f"{path}.url must be an http(s):// or tg:// URL", "BUTTON_URL_INVALID")
+        )
 
 
 def _rule_keyboard_button(button: dict, path: str, problems: list[str]) -> None:
@@ -506,9 +504,7 @@ def _rule_send_poll(params: dict, problems: list[str]) -> None:
             if list(correct) != sorted(set(correct)):
                 problems.append(_bad("correct_option_ids must be strictly increasing"))
             if len(correct) > 1 and not params.get("allows_multiple_answers"):
-                problems.append(
-                    _bad("several correct options need allows_multiple_answers=true")
-                )
+                problems.append(_bad("several correct options need allows_multiple_answers=true"))
     if params.get("open_period") is not None and params.get("close_date") is not None:
         problems.append(_bad("open_period and close_date can't be used together"))
     period = params.get("open_period")
@@ -537,7 +533,17 @@ def _rule_set_my_commands(params: dict, problems: list[str]) -> None:
 
 def _rule_chat_action(params: dict, problems: list[str]) -> None:
     if params.get("action") not in CHAT_ACTIONS:
-        problems.append(_bad(f"unknown chat action {params.get('action')!r}", "wrong parameter action in request"))
+        problems.append(
+            _bad(
+                f"unknown chat action {params.get('action')!r}", "wrong parameter action in request"
+            )
+        )
+
+
+def _rule_edit_text(params: dict, problems: list[str]) -> None:
+    if params.get("text") is None and params.get("rich_message") is None:
+        problems.append("Bad Request: message text is empty")
+    _rule_edit_target(params, problems)
 
 
 def _rule_edit_target(params: dict, problems: list[str]) -> None:
@@ -553,7 +559,7 @@ _METHOD_RULES = {
     "answerInlineQuery": _rule_answer_inline_query,
     "setMyCommands": _rule_set_my_commands,
     "sendChatAction": _rule_chat_action,
-    "editMessageText": _rule_edit_target,
+    "editMessageText": _rule_edit_text,
     "editMessageCaption": _rule_edit_target,
     "editMessageReplyMarkup": _rule_edit_target,
     "editMessageMedia": _rule_edit_target,

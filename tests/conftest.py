@@ -1,0 +1,40 @@
+"""Shared fixtures: the real content (loaded once), a fresh database per test."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.core.content import load_content
+from bot.core.dialogue import Dialogue
+from bot.core.matching import Matcher
+
+ROOT = Path(__file__).resolve().parents[1]
+CONTENT = ROOT / "content"
+
+# pytest_plugins = ["tests.fakeapi.pytest_plugin"]
+
+
+@pytest.fixture(scope="session")
+def content():
+    return load_content(CONTENT)
+
+
+@pytest.fixture(scope="session")
+def matcher(content):
+    return Matcher(content)
+
+
+@pytest.fixture(scope="session")
+def dialogue(content, matcher):
+    return Dialogue(content, matcher)
+
+
+@pytest.fixture
+def content_copy(tmp_path) -> Path:
+    """A writable copy of content/ to break on purpose."""
+    dst = tmp_path / "content"
+    shutil.copytree(CONTENT, dst)
+    return dst

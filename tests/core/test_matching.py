@@ -1,0 +1,75 @@
+"""The matcher's decisions: answer, suggest, none, at and around the thresholds."""
+
+import pytest
+
+from bot.core import matching
+from bot.core.matching import ANSWER_GAP, ANSWER_MIN, SUGGEST_MIN, decide
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("how much does the MOU cost for Thailand", "th-costs"),
+        ("ໄປເຮັດວຽກເກົາຫຼີ ຕ້ອງເສັງພາສາເກົາຫຼີບໍ", "kr-eps-topik"),
+        ("ນາຍຈ້າງຍຶດໜັງສືຜ່ານແດນ", "fraud-passport"),
+        ("ນາຍຈາງຍຶດໜັງສືຜານແດນ", "fraud-passport"),  # without tone marks
+        ("ນາຍຈ້າງຍຶດຫນັງສືຜ່ານແດນ", "fraud-passport"),  # older spelling
+        ("Lao embassy Seoul address", "help-embassy-kr"),
+    ],
+)
+def test_answers_clear_questions(matcher, question, expected):
+    m = matcher.match(question)
+    assert m.decision == "answer", m
+    assert m.id == expected
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What's the weather like in Vientiane?", "ສອນເຮັດເຂົ້າໜຽວ", "asdf qwer zxcv", "", "?!"],
+)
+def test_off_topic_is_not_answered(matcher, question):
+    m = matcher.match(question)
+    assert m.decision != "answer"
+    assert m.id is None
+
+
+def test_country_decides_between_parallel_entries(matcher):
+    assert matcher.match("ຄ່າໃຊ້ຈ່າຍໄປເຮັດວຽກຍີ່ປຸ່ນ").id == "jp-costs"
+    assert matcher.match("how much does going to Korea cost").id == "kr-costs"
+
+
+def test_vague_question_suggests_instead_of_guessing(matcher):
+    m = matcher.match("cost")  # which country?
+    assert m.decision == "suggest"
+    assert {"th-costs", "kr-costs", "jp-costs"} & set(m.suggestions)
+
+
+def test_huge_input_is_cut_and_still_fast(matcher):
+    m = matcher.match("passport " * 5000)
+    assert m.decision in ("answer", "suggest", "none")
+
+
+def test_decide_answer_needs_score_and_gap():
+    lo, hi = ANSWER_MIN, ANSWER_MIN + 20
+    assert decide([("a", hi), ("b", hi - ANSWER_GAP)]).decision == "answer"
+    assert decide([("a", hi), ("b", hi - ANSWER_GAP + 0.1)]).decision == "suggest"
+    assert decide([("a", lo), ("b", 0.0)]).decision == "answer"
+    assert decide([("a", lo - 0.1), ("b", 0.0)]).decision == "suggest"
+
+
+def test_decide_suggest_and_none():
+    m = decide([("a", SUGGEST_MIN), ("b", SUGGEST_MIN - 1)])
+    assert m.decision == "suggest" and m.id is None and m.suggestions == ("a",)
+    m = decide([("a", SUGGEST_MIN - 0.1)])
+    assert m.decision == "none" and m.suggestions == ()
+    assert decide([]).decision == "none"
+
+
+def test_answer_id_is_the_best_and_suggestions_exclude_it():
+    m = decide([("a", 90.0), ("b", 70.0), ("c", 20.0)])
+    assert m.id == "a" and "a" not in m.suggestions and len(m.suggestions) <= 3
+
+
+def test_thresholds_are_ordered():
+    assert SUGGEST_MIN < ANSWER_MIN
+    assert 0 < matching.ANSWER_GAP < 50

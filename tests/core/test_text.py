@@ -1,0 +1,125 @@
+"""Normalisation: every encoding variant of a word folds to one key."""
+
+import pytest
+
+from bot.core.text import (
+    countries_in,
+    fold,
+    language_of,
+    lao_syllables,
+    normalize,
+    segment,
+    thai_to_lao,
+    tokens,
+)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ທຳ", "ທ\u0ecd\u0eb2"),  # ຳ vs ໍ + າ
+        ("ໜ້າ", "ຫນ້າ"),  # ໜ vs ຫນ
+        ("ໝົດ", "ຫມົດ"),  # ໝ vs ຫມ
+        ("ຫຼາຍ", "ຫລາຍ"),  # ຫຼ vs ຫລ (older spelling)
+        ("ເຮັດວຽກ", "ເຮັດ\u200bວຽກ"),  # zero-width space between syllables
+        ("ເຮັດວຽກ", "ເຮັດ ວຽກ"),  # a space inside Lao
+        ("ກິ່ນ", "ກ່ິນ"),  # tone mark typed before the upper vowel
+        ("ບໍ່", "ບໍ່່"),  # doubled tone mark
+        ("ເທົ່າໃດ", "ເທົາໃດ"),  # tone marks left out
+        ("ມີ", "ມິ"),  # long/short vowel confusion
+        ("ປີ 2025", "ປີ ໒໐໒໕"),  # Lao digits
+        ("2025", "๒๐๒๕"),  # Thai digits
+        ("ໄປ", "ໃປ"),  # ໄ/ໃ confusion
+        ("MOU", "mou"),
+    ],
+)
+def test_variants_fold_together(a, b):
+    assert fold(a) == fold(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("ປັນ", "ປີນ"), ("ປືນ", "ປູນ"), ("ໄທ", "ໄປ")])
+def test_different_words_stay_apart(a, b):
+    """default_process would map these together; our fold must not."""
+    assert fold(a) != fold(b)
+
+
+def test_normalize_keeps_tone_marks_for_display():
+    assert normalize("ຫລາຍ  ເທົ່າໃດ ") == "ຫຼາຍ ເທົ່າໃດ"
+
+
+def test_control_characters_become_spaces():
+    assert normalize("ໄປ\x00ໄທ\x07") == "ໄປ ໄທ"
+
+
+@pytest.mark.parametrize(
+    ("word", "syllables"),
+    [
+        ("ເຮັດວຽກ", ["ເຮັດ", "ວຽກ"]),
+        ("ສະຫວັນນະເຂດ", ["ສະ", "ຫວັນ", "ນະ", "ເຂດ"]),
+        ("ກວດສອບ", ["ກວດ", "ສອບ"]),
+        ("ໜັງສືຜ່ານແດນ", ["ໜັງ", "ສື", "ຜ່ານ", "ແດນ"]),
+        ("ຫຼວງພະບາງ", ["ຫຼວງ", "ພະ", "ບາງ"]),
+        ("ປະກັນສັງຄົມ", ["ປະ", "ກັນ", "ສັງ", "ຄົມ"]),
+        ("ເກົາຫຼີ", ["ເກົາ", "ຫຼີ"]),
+    ],
+)
+def test_lao_syllables(word, syllables):
+    assert lao_syllables(word) == syllables
+
+
+def test_segmentation_keeps_every_character_and_latin_words():
+    text = "ສະໝັກEPSຢູ່ໃສ 2025"
+    segs = segment(text)
+    assert "".join(segs) == text.replace(" ", "").lower()
+    assert "eps" in segs and "2025" in segs
+
+
+def test_tokens_drop_english_stop_words_and_stem():
+    assert tokens("What are the costs of working in Korea?") == ["cost", "work", "korea"]
+
+
+@pytest.mark.parametrize(
+    ("thai", "lao"),
+    [
+        ("ทำงานที่ประเทศไทย", "ເຮັດວຽກທີ່ປະເທດໄທ"),
+        ("หนังสือเดินทาง", "ໜັງສືຜ່ານແດນ"),
+        ("นายจ้าง", "ນາຍຈ້າງ"),
+        ("ค่าใช้จ่าย", "ຄ່າໃຊ້ຈ່າຍ"),
+        ("ประกันสังคม", "ປະກັນສັງຄົມ"),
+        ("คนลาว", "ຄົນລາວ"),
+        ("เปลี่ยนนายจ้าง", "ປ່ຽນນາຍຈ້າງ"),
+        ("แรงงาน", "ແຮງງານ"),
+    ],
+)
+def test_thai_script_converts_to_lao(thai, lao):
+    assert thai_to_lao(thai) == lao
+    assert fold(thai) == fold(lao)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("ໄປເຮັດວຽກໄທ", "lo"),
+        ("ไปทำงานเกาหลี", "lo"),  # Thai readers read Lao better than English
+        ("how much does it cost", "en"),
+        ("pai het viak kaoli sia ngeun thao dai", "lo"),
+        ("", "en"),
+    ],
+)
+def test_language_of(text, lang):
+    assert language_of(text) == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("work in Korea", {"KR"}),
+        ("ໄປເຮັດວຽກເກົາຫລີ", {"KR"}),
+        ("ໄປຍີ່ປຸ່ນ", {"JP"}),
+        ("ไปทำงานประเทศไทย", {"TH"}),
+        ("Lao embassy in Seoul", {"KR"}),
+        ("job scam", set()),
+    ],
+)
+def test_countries_in(text, countries):
+    assert countries_in(text) == countries
