@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from bot.core.content import ID_RE, Source
 from bot.core.errors import ContentError, Problem
@@ -92,7 +92,7 @@ PHONE_KEYS = ("number", "verified", "short_code", "domestic", "note")
 
 _INTERNATIONAL_RE = re.compile(r"^\+\d{1,3}(?:[ -]\d{1,5})+$")
 _SHORT_CODE_RE = re.compile(r"^(?:\d{3,4}|\d{4}-\d{4})$")
-_DOMESTIC_RE = re.compile(r"^0\d{1,4}(?:-\d{1,4}){1,3}$")
+_DOMESTIC_RE = re.compile(r"^0\d{1,4}(?:-\d{1,6}){1,3}$")
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 _LATIN_RE = re.compile("[a-z0-9]")
 
@@ -109,6 +109,8 @@ class Box(NamedTuple):
 
 
 LA_BOX = Box(13.9, 22.5, 100.0, 107.7)
+# Samui, Phangan and Tao lie beyond TH_COAST_TOLERANCE_KM of the coarse outline.
+TH_GULF_ISLANDS = Box(9.3, 10.2, 99.7, 100.2)
 # Used by the validator: a place abroad must lie in one of its country's boxes.
 COUNTRY_BOXES: dict[str, tuple[Box, ...]] = {
     "LA": (LA_BOX,),
@@ -240,7 +242,7 @@ def country_at(lat: float, lon: float) -> str | None:
     for country in ("KR", "JP"):
         if any(box.contains(lat, lon) for box in COUNTRY_BOXES[country]):
             return country
-    if (
+    if TH_GULF_ISLANDS.contains(lat, lon) or (
         COUNTRY_BOXES["TH"][0].contains(lat, lon)
         and _km_to_outline(lat, lon, THAILAND_OUTLINE) <= TH_COAST_TOLERANCE_KM
     ):
@@ -372,6 +374,11 @@ class AbroadHelp:
     @property
     def nearest_mission(self) -> Place | None:
         return self.missions[0][0] if self.missions else None
+
+    @property
+    def embassy(self) -> Place | None:
+        """The embassy even when an honorary consulate (often without contacts) is nearer."""
+        return next((m for m, _ in self.missions if m.kind == "embassy"), None)
 
 
 # --- searches --------------------------------------------------------------------------
@@ -533,6 +540,9 @@ class _Loader:
         self.problems: list[Problem] = []
         self.provinces: list[Province] = []
         self.places: list[Place] = []
+        # (id, kind, province, line) of every place, loaded or not, so one bad field
+        # does not also report a "missing" office or hide a duplicate id
+        self.seen: list[tuple[str, str, str | None, int]] = []
 
     def bad(self, line: int | None, where: str, msg: str) -> None:
         self.problems.append(Problem(self.name, line, where, msg))
@@ -642,6 +652,11 @@ class _Loader:
         pid = raw.get("id")
         label = f"{pid}." if isinstance(pid, str) else f"places[{i}]."
         before = len(self.problems)
+        if isinstance(pid, str):
+            prov = raw.get("province")
+            self.seen.append(
+                (pid, str(raw.get("kind")), prov if isinstance(prov, str) else None, raw.line)
+            )
 
         def bad(key: str, msg: str, line: int | None = None) -> None:
             self.bad(line or raw.line_of(key), f"{label}{key}", msg)
@@ -734,28 +749,19 @@ class _Loader:
         )
 
     def cross_checks(self, items: LineList) -> None:
-        first: dict[str, Place] = {}
-        for place in self.places:
-            if place.id in first:
-                self.bad(
-                    place.line,
-                    f"{place.id}.id",
-                    f"duplicate id (first at line {first[place.id].line})",
-                )
+        first: dict[str, int] = {}
+        offices: dict[str, list[tuple[str, int]]] = {}
+        for pid, kind, province, line in self.seen:
+            if pid in first:
+                self.bad(line, f"{pid}.id", f"duplicate id (first at line {first[pid]})")
             else:
-                first[place.id] = place
+                first[pid] = line
+            if kind == "provincial_office" and province:
+                offices.setdefault(province, []).append((pid, line))
         by_id = {p.id: p for p in self.provinces}
-        offices: dict[str, list[Place]] = {}
         for place in self.places:
-            if place.kind == "provincial_office":
-                if place.country != "LA" or place.province is None:
-                    self.bad(
-                        place.line,
-                        f"{place.id}.kind",
-                        "a provincial_office is in Laos and names its province",
-                    )
-                    continue
-                offices.setdefault(place.province, []).append(place)
+            if place.kind == "provincial_office" and place.country != "LA":
+                self.bad(place.line, f"{place.id}.country", "a provincial_office is in Laos")
             prov = by_id.get(place.province or "")
             if prov and place.location:
                 km = haversine_km(
@@ -764,15 +770,13 @@ class _Loader:
                 if km > MAX_KM_FROM_CAPITAL:
                     self.bad(place.line, f"{place.id}.location",
                              f"{km:.0f} km from the capital of {prov.id}; check the province or the coordinates")  # fmt: skip
-        if not self.provinces:
-            return
         for pid in PROVINCE_IDS:
             found = offices.get(pid, [])
-            if not found and pid in by_id:
+            if not found:
                 self.bad(items.line, "places", f"no provincial_office for province {pid!r}")
-            for extra in found[1:]:
-                self.bad(extra.line, f"{extra.id}.province",
-                         f"second provincial_office for {pid!r} (first: {found[0].id} at line {found[0].line})")  # fmt: skip
+            for extra_id, extra_line in found[1:]:
+                self.bad(extra_line, f"{extra_id}.province",
+                         f"second provincial_office for {pid!r} (first: {found[0][0]} at line {found[0][1]})")  # fmt: skip
 
     # fields
     def lo_en(self, raw: LineDict, key: str, label: str) -> LoEn | None:
@@ -947,8 +951,4 @@ def _phone_problem(number: str, short_code: bool, domestic: bool) -> str | None:
     if not _INTERNATIONAL_RE.match(number) or not 8 <= digits <= 15:
         hint = " (mark short codes with short_code: true)" if _SHORT_CODE_RE.match(number) else ""
         return f"{number!r}: write +<country code> and the number, e.g. +856 21 251 128{hint}"
-    return None
-
-
-def _unused(*_: Any) -> None:  # pragma: no cover - keeps Any imported for type hints above
     return None

@@ -15,6 +15,7 @@ questions (docs/MATCHING.md).
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ PHONETIC_WEIGHT = 0.7  # romanised Lao spelt another way ("viak"/"wiak") still m
 W_VARIANT = 0.6  # entry score: best variant, blended with ...
 W_ENTRY = 0.4  # ... the entry's whole vocabulary (all its variants together)
 OTHER_COUNTRY = 0.8  # the question names a country and the entry is about another one
+MIN_IDF = 0.4  # features in most entries carry little information: not looked up (speed)
 MAX_QUERY_CHARS = 400  # a question longer than this is cut (a pasted message, not a question)
 
 
@@ -135,11 +137,12 @@ class Index:
         # question about something else entirely scores low
         unknown = sum(tf for f, tf in all_feats.items() if f not in self.idf)
         qnorm = math.sqrt(sum(w * w for w in qfeats.values()) + (unknown * 2.0) ** 2) or 1.0
-        acc = _dot(qfeats, qnorm, self.postings)
+        informative = {f: w for f, w in qfeats.items() if self.idf[f] >= MIN_IDF}
+        acc = _dot(informative, qnorm, self.postings)
         if not acc:
             return []
         entry_cos = _dot(qfeats, qnorm, self.entry_postings)
-        top = sorted(acc.items(), key=lambda kv: kv[1], reverse=True)[:RERANK]
+        top = heapq.nlargest(RERANK, acc.items(), key=lambda kv: kv[1])
         ratios = process.extract(
             " ".join(toks),
             {vi: self.variant_text[vi] for vi, _ in top},
@@ -168,11 +171,12 @@ class Index:
 def _dot(
     qfeats: dict[str, float], qnorm: float, postings: dict[str, list[tuple[int, float]]]
 ) -> dict[int, float]:
-    acc: dict[int, float] = defaultdict(float)
+    acc: dict[int, float] = {}
+    get = acc.get
     for f, wq in qfeats.items():
         wq /= qnorm
         for di, wd in postings.get(f, ()):
-            acc[di] += wq * wd
+            acc[di] = get(di, 0.0) + wq * wd
     return acc
 
 

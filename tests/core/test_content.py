@@ -14,7 +14,7 @@ TH = "faq/thailand.yaml"
 
 
 def test_real_content_is_valid_and_covers_every_topic(content):
-    problems, summary = validate_all(__import__("tests.conftest").conftest.CONTENT)
+    problems, _summary = validate_all(__import__("tests.conftest").conftest.CONTENT)
     assert problems == [], problems
     topic_ids = {t for ids in content.topics.values() for t in ids}
     assert len(topic_ids) >= 38
