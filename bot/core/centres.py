@@ -109,6 +109,7 @@ class Box(NamedTuple):
 
 
 LA_BOX = Box(13.9, 22.5, 100.0, 107.7)
+JP_TSUSHIMA = Box(34.05, 34.75, 129.15, 129.55)  # Japanese, but inside the first KR box
 # Samui, Phangan and Tao lie beyond TH_COAST_TOLERANCE_KM of the coarse outline.
 TH_GULF_ISLANDS = Box(9.3, 10.2, 99.7, 100.2)
 # Used by the validator: a place abroad must lie in one of its country's boxes.
@@ -122,7 +123,7 @@ COUNTRY_BOXES: dict[str, tuple[Box, ...]] = {
         Box(37.2, 37.6, 130.7, 131.9),  # Ulleungdo, Dokdo
     ),
     "JP": (
-        Box(34.05, 34.75, 129.15, 129.55),  # Tsushima (inside the first KR box: checked first)
+        JP_TSUSHIMA,
         Box(30.9, 34.0, 128.5, 132.1),  # Kyushu, Goto
         Box(32.7, 37.6, 130.8, 141.0),  # Chugoku, Shikoku, Kansai, Chubu, Kanto
         Box(36.0, 41.6, 137.8, 142.1),  # Tohoku, Sado
@@ -228,7 +229,7 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 def country_at(lat: float, lon: float) -> str | None:
-    """ "LA", "TH", "KR" or "JP" for a shared location; None anywhere else.
+    """Which country a shared location is in: LA, TH, KR, JP, or None elsewhere.
 
     Laos and Thailand by outline (their boxes overlap, and the LA box also covers
     Hanoi and Yunnan), Korea and Japan by boxes (Tsushima before Korea).
@@ -237,7 +238,7 @@ def country_at(lat: float, lon: float) -> str | None:
         return "LA"
     if _in_polygon(lat, lon, THAILAND_OUTLINE):
         return "TH"
-    if COUNTRY_BOXES["JP"][0].contains(lat, lon):
+    if JP_TSUSHIMA.contains(lat, lon):
         return "JP"
     for country in ("KR", "JP"):
         if any(box.contains(lat, lon) for box in COUNTRY_BOXES[country]):
@@ -612,7 +613,7 @@ class _Loader:
                     self.bad(prov.line, f"{prov.id}.aliases", f"alias {alias!r} has no letters")
                 elif owner.setdefault(key, prov.id) != prov.id:
                     self.bad(prov.line, f"{prov.id}.aliases",
-                             f"alias {alias!r} also names {owner[key]!r}; a typed name must point to one province")  # fmt: skip
+                             f"alias {alias!r} names both {owner[key]!r} and {prov.id!r}; a typed name must point to one province")  # fmt: skip
 
     def province(self, raw: LineDict, i: int) -> Province | None:
         pid = raw.get("id")
@@ -633,7 +634,7 @@ class _Loader:
                      f"unknown province id {pid!r} (known: {', '.join(PROVINCE_IDS)})")  # fmt: skip
         name = self.lo_en(raw, "name", label)
         capital = self.lo_en(raw, "capital", label)
-        location = self.location(raw, label, approximate=False)
+        location = self.location(raw, label, approximate=False) if "location" in raw else None
         if location and not LA_BOX.contains(location.lat, location.lon):
             self.bad(raw.line_of("location"), f"{label}location", "coordinates are outside Laos")
         aliases = raw.get("aliases")
@@ -707,7 +708,7 @@ class _Loader:
                 bad("location", f"coordinates ({location.lat}, {location.lon}) are outside {where}")
 
         phones = self.phones(raw, label)
-        if kind in CALL_ONLY_KINDS and "phones" in raw and not phones:
+        if kind in CALL_ONLY_KINDS and raw.get("phones") == []:
             bad("phones", "a hotline needs at least one number")
         services = self.services(raw, label)
         sources = self.sources(raw, "sources", label)

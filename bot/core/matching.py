@@ -26,7 +26,7 @@ from bot.core.content import Content
 from bot.core.text import countries_in, fold, phonetic, tokens
 
 # --- decision thresholds (scores are 0-100) ----------------------------------------
-ANSWER_MIN = 35.0  # best entry at least this ...
+ANSWER_MIN = 38.0  # best entry at least this ...
 ANSWER_GAP = 5.0  # ... and this far ahead of the runner-up entry -> answer
 SUGGEST_MIN = 30.0  # plausible: offer the top entries as choices
 SUGGEST_WITHIN = 18.0  # a suggestion must be within this many points of the best
@@ -42,6 +42,8 @@ PHONETIC_WEIGHT = 0.7  # romanised Lao spelt another way ("viak"/"wiak") still m
 W_VARIANT = 0.6  # entry score: best variant, blended with ...
 W_ENTRY = 0.4  # ... the entry's whole vocabulary (all its variants together)
 OTHER_COUNTRY = 0.8  # the question names a country and the entry is about another one
+UNKNOWN_WEIGHT = 2.0  # weight of question features the index has never seen
+NORM_CAP_PCT = 0.9  # question length counts up to this percentile of variant lengths
 MIN_IDF = 0.4  # features in most entries carry little information: not looked up (speed)
 MAX_QUERY_CHARS = 400  # a question longer than this is cut (a pasted message, not a question)
 
@@ -72,16 +74,18 @@ def _features(toks: list[str]) -> dict[str, float]:
 
 def _postings(
     docs: list[dict[str, float]], idf: dict[str, float]
-) -> dict[str, list[tuple[int, float]]]:
-    """Inverted index of L2-normalised TF-IDF vectors."""
+) -> tuple[dict[str, list[tuple[int, float]]], list[float]]:
+    """Inverted index of L2-normalised TF-IDF vectors, and the norms."""
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    norms = []
     for di, feats in enumerate(docs):
         weighted = {f: tf * idf[f] for f, tf in feats.items()}
         norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
+        norms.append(norm)
         for f, w in weighted.items():
             if w > 0:
                 postings[f].append((di, w / norm))
-    return dict(postings)
+    return dict(postings), norms
 
 
 class Index:
@@ -119,8 +123,10 @@ class Index:
             for f in feats:
                 df[f] += 1
         self.idf = {f: math.log((n_entries + 1) / (n + 0.5)) for f, n in df.items()}
-        self.postings = _postings(variant_feats, self.idf)
-        self.entry_postings = _postings(entry_feats, self.idf)
+        self.postings, norms = _postings(variant_feats, self.idf)
+        self.entry_postings, _ = _postings(entry_feats, self.idf)
+        norms.sort()
+        self.norm_cap = norms[int(len(norms) * NORM_CAP_PCT)] if norms else 1.0
 
     def __len__(self) -> int:
         return len(self.variant_text)
@@ -136,7 +142,9 @@ class Index:
         # features unknown to the index still count in the question's length: a
         # question about something else entirely scores low
         unknown = sum(tf for f, tf in all_feats.items() if f not in self.idf)
-        qnorm = math.sqrt(sum(w * w for w in qfeats.values()) + (unknown * 2.0) ** 2) or 1.0
+        qnorm = math.sqrt(sum(w * w for w in qfeats.values()) + (unknown * UNKNOWN_WEIGHT) ** 2) or 1.0
+        # a question longer than a typical variant is not penalised for its extra words
+        qnorm = min(qnorm, self.norm_cap)
         informative = {f: w for f, w in qfeats.items() if self.idf[f] >= MIN_IDF}
         acc = _dot(informative, qnorm, self.postings)
         if not acc:
