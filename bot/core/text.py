@@ -546,12 +546,15 @@ def thai_to_lao(text: str) -> str:
                 out.append("ົ" + _THAI_FINAL[ch])  # implicit o: คน -> ຄົນ
                 state = "closed"
                 continue
+            if state == "vowel" and ch == "อ" and not starts_syllable:
+                out.append("ອ")  # vowel letter of เ-ือ: เดือน
+                continue
             if state == "vowel" and not starts_syllable and ch in _THAI_FINAL:
                 out.append(_THAI_FINAL[ch])
                 state = "closed"
                 continue
             out.append("ຮ" if ch == "ร" else _THAI_CONS[ch])  # initial ร is Lao ຮ: แรง, เรียน
-            state = "bare"
+            state = "vowel" if prev in _THAI_LEAD else "bare"  # เขต: เ-ข has its vowel
         elif ch in _THAI_LEAD:
             out.append(_THAI_MARKS[ch])
             state = "start"

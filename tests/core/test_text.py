@@ -89,6 +89,8 @@ def test_tokens_drop_english_stop_words_and_stem():
         ("คนลาว", "ຄົນລາວ"),
         ("เปลี่ยนนายจ้าง", "ປ່ຽນນາຍຈ້າງ"),
         ("แรงงาน", "ແຮງງານ"),
+        ("สะหวันนะเขต", "ສະຫວັນນະເຂດ"),
+        ("เมือง", "ເມືອງ"),
     ],
 )
 def test_thai_script_converts_to_lao(thai, lao):

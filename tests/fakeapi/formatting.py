@@ -338,10 +338,14 @@ def _parse_markdown_v2(text: str) -> tuple[str, list[dict]]:
                 continue
             if quote is not None:
                 close_quote()
-        if quote is not None and text.startswith("||", i) and (i + 2 == n or text[i + 2] == "\n"):
-            if quote.kind == "expandable_blockquote":
-                i += 2  # "||" ends an expandable blockquote
-                continue
+        if (
+            quote is not None
+            and quote.kind == "expandable_blockquote"
+            and text.startswith("||", i)
+            and (i + 2 == n or text[i + 2] == "\n")
+        ):
+            i += 2  # "||" at a line end closes an expandable blockquote
+            continue
         if c not in _MDV2_RESERVED:
             out.add(c)
             i += 1

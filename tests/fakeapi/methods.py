@@ -13,6 +13,7 @@ handlers run with its lock held.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
 import time
@@ -442,10 +443,9 @@ class MethodsMixin:
 
     def _api_deleteMessages(self: FakeBotAPI, params: dict) -> bool:
         for message_id in params["message_ids"]:
-            try:
+            # deleteMessages skips messages that can't be found
+            with contextlib.suppress(ApiError):
                 self._api_deleteMessage({"chat_id": params["chat_id"], "message_id": message_id})
-            except ApiError:
-                pass  # deleteMessages skips messages that can't be found
         return True
 
     def _api_stopPoll(self: FakeBotAPI, params: dict) -> dict:
