@@ -142,7 +142,9 @@ class Index:
         # features unknown to the index still count in the question's length: a
         # question about something else entirely scores low
         unknown = sum(tf for f, tf in all_feats.items() if f not in self.idf)
-        qnorm = math.sqrt(sum(w * w for w in qfeats.values()) + (unknown * UNKNOWN_WEIGHT) ** 2) or 1.0
+        qnorm = (
+            math.sqrt(sum(w * w for w in qfeats.values()) + (unknown * UNKNOWN_WEIGHT) ** 2) or 1.0
+        )
         # a question longer than a typical variant is not penalised for its extra words
         qnorm = min(qnorm, self.norm_cap)
         informative = {f: w for f, w in qfeats.items() if self.idf[f] >= MIN_IDF}

@@ -20,18 +20,18 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.config import Settings
-from bot.i18n import translator
+from bot.i18n import N_, translator
 from bot.services import Services
 from bot.tg.handlers import conversation, errors, inline
 
 USER_COMMANDS = [
-    ("start", "Start"),
-    ("menu", "Topics"),
-    ("help", "How to use this bot"),
-    ("language", "ພາສາລາວ / English"),
-    ("hotline", "Help lines"),
-    ("privacy", "What the bot stores"),
-    ("forget", "Delete what the bot holds about me"),
+    ("start", N_("Start")),
+    ("menu", N_("Topics")),
+    ("help", N_("How to use this bot")),
+    ("language", N_("ພາສາລາວ / English")),
+    ("hotline", N_("Help lines")),
+    ("privacy", N_("What the bot stores")),
+    ("forget", N_("Delete what the bot holds about me")),
 ]
 SIMPLE_COMMANDS = ["menu", "help", "language", "hotline", "privacy", "forget"]
 

@@ -54,13 +54,13 @@ def _paragraph_chunks(text: str, limit: int) -> list[str]:
 
 def to_html_messages(reply: Reply) -> list[str]:
     """One or more HTML messages, each within Telegram's 4096 characters."""
-    title = f"<b>{escape(reply.title)}</b>\n\n" if reply.title else ""
-    footer = f"\n\n<i>{escape(reply.footer)}</i>" if reply.footer else ""
+    title = f"<b>{escape(reply.title, quote=False)}</b>\n\n" if reply.title else ""
+    footer = f"\n\n<i>{escape(reply.footer, quote=False)}</i>" if reply.footer else ""
     plain_budget = SAFE_MESSAGE - len(reply.title or "") - len(reply.footer or "") - 4
     chunks = _paragraph_chunks(reply.text, max(plain_budget, 500))
     out = []
     for i, chunk in enumerate(chunks):
-        html = escape(chunk)
+        html = escape(chunk, quote=False)
         if i == 0:
             html = title + html
         if i == len(chunks) - 1:
