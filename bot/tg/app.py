@@ -23,6 +23,9 @@ from bot.config import Settings
 from bot.i18n import N_, translator
 from bot.services import Services
 from bot.tg.handlers import conversation, errors, inline
+from bot.tg.updates import PerChatUpdateProcessor
+
+CONCURRENT_UPDATES = 32  # across chats; one chat's updates stay in order
 
 USER_COMMANDS = [
     ("start", N_("Start")),
@@ -50,6 +53,7 @@ def build_application(
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .post_init(_post_init)
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)

@@ -70,6 +70,7 @@ def _parse_body(content_type: str, body: bytes) -> tuple[dict[str, Any], dict[st
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, like Telegram; httpx reuses connections
+    disable_nagle_algorithm = True  # headers and body are separate writes: avoid 40 ms ACK stalls
     server: _Server
 
     def log_message(self, format: str, *args: Any) -> None:

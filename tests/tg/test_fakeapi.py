@@ -3,6 +3,8 @@
 They prove two things the rest of the suite relies on: the fake refuses what Telegram would
 refuse (so bot tests catch those bugs offline), and PTB works against it both in-process
 (FakeRequest) and over HTTP (HTTPXRequest -> local server), including Updater polling.
+Fixtures ``fake_api``/``fake_bot``/``fake_http`` come from tests.fakeapi.pytest_plugin,
+registered in tests/conftest.py.
 """
 
 from __future__ import annotations
@@ -43,16 +45,10 @@ from telegram.ext import (
     ExtBot,
 )
 
-from tests.fakeapi import FakeBotAPI, build_app, load_spec, make_bot, pytest_plugin
+from tests.fakeapi import FakeBotAPI, build_app, load_spec, make_bot
 from tests.fakeapi.formatting import parse_formatted
 from tests.fakeapi.http import FakeHTTPServer, serve_http
 from tests.fakeapi.spec import ENV_VAR, spec_path
-
-# Until tests/conftest.py registers ``pytest_plugins = ["tests.fakeapi.pytest_plugin"]``,
-# expose the fixtures here (assignments, so parameter names don't shadow an import).
-fake_api = pytest_plugin.fake_api
-fake_bot = pytest_plugin.fake_bot
-fake_http = pytest_plugin.fake_http
 
 USER = 4242
 
@@ -556,3 +552,55 @@ def test_assert_no_violations_lists_them() -> None:
         fake.assert_no_violations()
     assert len(fake.take_violations()) == 1
     fake.assert_no_violations()
+
+
+# --- server behaviour details ------------------------------------------------------------------
+
+
+def test_markdown_v2_escaped_by_ptb_is_accepted() -> None:
+    from telegram.helpers import escape_markdown
+
+    text = "*" + escape_markdown("Fee: 1.500.000 LAK (approx) - ask #1!", version=2) + "*"
+    plain, entities = parse_formatted(text, "MarkdownV2")
+    assert plain == "Fee: 1.500.000 LAK (approx) - ask #1!"
+    assert entities == [{"type": "bold", "offset": 0, "length": len(plain)}]
+
+
+def test_deprecated_parameters_are_accepted_with_a_warning() -> None:
+    fake = FakeBotAPI()
+    status, body = fake.handle(
+        "sendPoll",
+        {
+            "chat_id": "1",
+            "question": "q",
+            "options": '[{"text": "a"}, {"text": "b"}]',
+            "type": "quiz",
+            "correct_option_id": "1",
+        },
+    )
+    assert status == 200 and body["result"]["poll"]["correct_option_ids"] == [1]
+    assert any("correct_option_id" in w for w in fake.warnings)
+    fake.assert_no_violations()
+
+
+def test_strict_mode_knows_chats_and_queries() -> None:
+    fake = FakeBotAPI(strict=True)
+    status, body = fake.handle("sendMessage", {"chat_id": 77, "text": "hi"})
+    assert (status, body["description"]) == (400, "Bad Request: chat not found")
+    fake.push_message(77, "hello")
+    assert fake.handle("sendMessage", {"chat_id": 77, "text": "hi"})[0] == 200
+    status, body = fake.handle("answerCallbackQuery", {"callback_query_id": "nope"})
+    assert status == 400 and "query is too old" in body["description"]
+    fake.assert_no_violations()  # state errors are not violations
+
+
+def test_webhook_and_get_updates_conflict() -> None:
+    fake = FakeBotAPI()
+    fake.push_message(1, "queued")
+    assert fake.handle("setWebhook", {"url": "https://example.org/hook"})[0] == 200
+    info = fake.handle("getWebhookInfo", {})[1]["result"]
+    assert info["url"] == "https://example.org/hook" and info["pending_update_count"] == 1
+    status, body = fake.handle("getUpdates", {})
+    assert status == 409 and "webhook is active" in body["description"]
+    fake.handle("deleteWebhook", {"drop_pending_updates": "true"})
+    assert fake.handle("getUpdates", {})[1]["result"] == []
