@@ -26,7 +26,7 @@ from bot.core.content import Content
 from bot.core.text import countries_in, fold, phonetic, tokens
 
 # --- decision thresholds (scores are 0-100) ----------------------------------------
-ANSWER_MIN = 38.0  # best entry at least this ...
+ANSWER_MIN = 36.0  # best entry at least this ...
 ANSWER_GAP = 5.0  # ... and this far ahead of the runner-up entry -> answer
 SUGGEST_MIN = 30.0  # plausible: offer the top entries as choices
 SUGGEST_WITHIN = 18.0  # a suggestion must be within this many points of the best

@@ -314,23 +314,32 @@ def segment(text: str) -> list[str]:
 
 # --- Destination countries named in a question ------------------------------------
 _COUNTRY_LATIN = {
-    "TH": {"thailand", "thai", "tai", "bangkok", "pattaya", "mou"},
-    "KR": {"korea", "korean", "kaoli", "kaoly", "kaolee", "seoul", "eps", "topik", "busan"},
-    "JP": {"japan", "japanese", "yipun", "nyipun", "yipoun", "tokyo", "osaka", "titp", "ssw",
-           "jft", "jlpt", "tokutei", "nagoya", "fukuoka", "kyoto"},
+    "TH": {"thailand", "thai", "tai", "bangkok", "pattaya", "mou", "chonburi", "rayong",
+           "samutsakhon", "samutprakan", "chiangmai", "khonkaen", "udon", "nongkhai",
+           "phuket", "ayutthaya", "nakhon", "tailand", "thailan"},
+    "KR": {"korea", "korean", "kaoli", "kaoly", "kaolee", "gaoli", "kauli", "koera", "korae",
+           "seoul", "eps", "topik", "busan", "incheon", "jeju", "gyeonggi", "kolea"},
+    "JP": {"japan", "japanese", "yipun", "nyipun", "yipoun", "jipun", "yeepoon", "japn",
+           "tokyo", "osaka", "titp", "ssw", "jft", "jlpt", "tokutei", "nagoya", "fukuoka",
+           "kyoto", "nihon", "ginou"},
 }  # fmt: skip
 _COUNTRY_LAO = {
-    "TH": ["ໄທ", "ບາງກອກ"],
-    "KR": ["ເກົາຫຼ", "ໂຊລ", "ເຊອລ", "ເກົາລ"],
-    "JP": ["ຍິປຸນ", "ຢິປຸນ", "ໂຕກຽວ", "ໂຕກິໂອ"],
+    "TH": ["ໄທ", "ບາງກອກ", "ຊົນບຸລິ", "ລະຍອງ"],
+    "KR": ["ເກົາຫຼ", "ໂຊລ", "ເຊອລ", "ເກົາລ", "ເກົາຫລ"],
+    "JP": ["ຍິປຸນ", "ຢິປຸນ", "ໂຕກຽວ", "ໂຕກິໂອ", "ໂອຊາກາ"],
 }
 
 
 def countries_in(text: str, *, folded: bool = False) -> frozenset[str]:
-    """Destination countries a question names (TH/KR/JP), in any script."""
+    """Destination countries a question names (TH/KR/JP), in any script and in
+    romanised spellings typed with or without spaces ("kao li", "ji pun")."""
     key = text if folded else fold(text)
-    words = set(re.findall("[a-z]+", key))
-    found = {c for c, names in _COUNTRY_LATIN.items() if words & names}
+    words = re.findall("[a-z]+", key)
+    joined = "".join(words)
+    found = set()
+    for country, names in _COUNTRY_LATIN.items():
+        if any(w in names for w in words) or any(len(n) >= 5 and n in joined for n in names):
+            found.add(country)
     found |= {c for c, names in _COUNTRY_LAO.items() if any(n in key for n in names)}
     return frozenset(found)
 
