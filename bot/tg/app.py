@@ -27,6 +27,9 @@ from bot.tg.updates import PerChatUpdateProcessor
 
 CONCURRENT_UPDATES = 32  # across chats; one chat's updates stay in order
 
+# Feature modules that add handlers: register(app) functions, in order.
+FEATURES: list = []
+
 USER_COMMANDS = [
     ("start", N_("Start")),
     ("menu", N_("Topics")),
@@ -70,6 +73,10 @@ def register_handlers(app: Application) -> None:
     # in groups, only messages that mention the bot or reply to it
     addressed = filters.Entity("mention") | filters.REPLY
 
+    # 0. feature handlers that must see their updates first (quiz polls and buttons,
+    #    admin commands); each feature registers itself here
+    for register in FEATURES:
+        register(app)
     # 1. commands (in any chat; /cmd@otherbot is filtered out by CommandHandler)
     app.add_handler(CommandHandler("start", conversation.start))
     app.add_handler(CommandHandler(SIMPLE_COMMANDS, conversation.command))
