@@ -82,5 +82,15 @@ class Services:
             "/hotline": lambda: d.hotlines(lang),
             "/privacy": lambda: d.privacy(lang),
             "/forget": lambda: d.forget(lang),
+            "/location": lambda: _location(d, arg, lang),
         }
         return table.get(cmd, lambda: d.help(lang))()
+
+
+def _location(dialogue, arg: str, lang: str) -> Turn:
+    """Terminal chat: `/location 15.12 105.80` stands in for a shared location."""
+    try:
+        lat, lon = (float(x) for x in arg.replace(",", " ").split())
+    except ValueError:
+        return dialogue.centres(lang)
+    return dialogue.on_location(lat, lon, lang)

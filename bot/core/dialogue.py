@@ -11,18 +11,24 @@ Callback data is short and versioned by prefix (Telegram allows 64 bytes):
   l:<lo|en>        set language    lang             choose a language
   h                hotlines        ctr              service centres
   q                quiz            p:<province>     centres in a province
+  v:<place id>     a place on the map (venue)        ha:<TH|KR|JP>  help in a country
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.centres import find_province
 from bot.core.content import Content, Entry
+from bot.core.dialogue_types import Button, Event, Reply, Turn, Venue
 from bot.core.matching import Match, Matcher
 from bot.core.text import language_of
+from bot.core.wheretogo import WhereToGo
 from bot.i18n import LANGS, N_, translator
 
+__all__ = ["Button", "Dialogue", "Event", "Reply", "Turn", "Venue"]
+
+CENTRE_ENTRIES = ("centres-nearest", "centres-services")
 MAX_TEXT_CHARS = 4000  # longer input is cut before matching (and never echoed back whole)
 
 # Main menu: (callback data, label msgid). Order is the order on screen.
@@ -37,59 +43,12 @@ CATEGORY_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Button:
-    label: str
-    data: str | None = None  # callback data
-    url: str | None = None
-    switch_inline: str | None = None  # share: open inline mode with this query
-
-
-@dataclass(frozen=True)
-class Venue:
-    lat: float
-    lon: float
-    title: str
-    address: str
-
-
-@dataclass(frozen=True)
-class Reply:
-    text: str
-    title: str | None = None  # shown bold above the text
-    footer: str | None = None  # shown in italics under the text
-    buttons: tuple[tuple[Button, ...], ...] = ()
-    request_location: bool = False  # a reply-keyboard button that shares the location
-    remove_keyboard: bool = False
-    venue: Venue | None = None
-
-    def as_plain_text(self) -> str:
-        """The reply as the terminal chat shows it (buttons numbered separately)."""
-        parts = [p for p in (self.title, self.text, self.footer) if p]
-        return "\n\n".join(parts)
-
-
-@dataclass(frozen=True)
-class Event:
-    kind: str  # asked | unanswered | feedback | set_lang | forget
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class Turn:
-    replies: list[Reply] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    toast: str | None = None  # a short notice for a pressed button (answerCallbackQuery)
-
-    def buttons(self) -> list[Button]:
-        return [b for r in self.replies for row in r.buttons for b in row]
-
-
 class Dialogue:
     def __init__(self, content: Content, matcher: Matcher | None = None, directory: Any = None):
         self.content = content
         self.matcher = matcher or Matcher(content)
         self.directory = directory
+        self.where = WhereToGo(directory) if directory is not None else None
 
     # --- commands ---------------------------------------------------------------
     def start(self, lang: str, payload: str | None = None) -> Turn:
@@ -151,12 +110,16 @@ class Dialogue:
         return turn
 
     def hotlines(self, lang: str) -> Turn:
+        if self.where:
+            return Turn([self.where.hotlines_reply(lang)])
         entry = self.content.by_id.get("help-hotlines")
         if entry is None:
             return self.menu(lang)
         return Turn([self.answer_reply(entry, lang)])
 
     def centres(self, lang: str) -> Turn:
+        if self.where:
+            return self.where.ask_location(lang)
         entry = self.content.by_id.get("centres-nearest")
         if entry is None:
             return self.menu(lang)
@@ -201,6 +164,10 @@ class Dialogue:
                 "score": match.score,
             },
         )
+        where = self._where_to_go(text, match, lang)
+        if where is not None:
+            where.events.append(event)
+            return where
         if match.decision == "answer":
             entry = self.content.by_id[match.id]
             replies = [self.answer_reply(entry, lang, asked_lang=asked_lang)]
@@ -209,6 +176,25 @@ class Dialogue:
             return Turn([self.suggest_reply(match, lang)], [event])
         unanswered = Event("unanswered", {"text": text[:1000], "lang": asked_lang})
         return Turn([self.none_reply(lang)], [event, unanswered])
+
+    def _where_to_go(self, text: str, match: Match, lang: str) -> Turn | None:
+        """“job centre in Savannakhet” -> that province's places; “nearest centre” -> ask where."""
+        if not self.where or match.best not in CENTRE_ENTRIES:
+            return None
+        province = find_province(self.where.directory, text)
+        if province is not None:
+            return self.where.province(province.id, lang)
+        if match.decision == "answer" and match.id == "centres-nearest":
+            turn = self.where.ask_location(lang)
+            turn.replies.insert(0, self.answer_reply(self.content.by_id[match.id], lang))
+            return turn
+        return None
+
+    def on_location(self, lat: float, lon: float, lang: str) -> Turn:
+        """A shared location: the nearest places in Laos, or help in the country the user is in."""
+        if not self.where:
+            return self.hotlines(lang)
+        return self.where.at_location(lat, lon, lang)
 
     # --- buttons ------------------------------------------------------------------
     def on_button(self, data: str, lang: str) -> Turn:
@@ -232,6 +218,16 @@ class Dialogue:
             return self.hotlines(lang)
         if head == "ctr":
             return self.centres(lang)
+        if self.where and head in ("p", "v", "ha"):
+            turn = None
+            if head == "p":
+                turn = self.where.province(rest, lang)
+            elif head == "v":
+                turn = self.where.venue(rest, lang)
+            elif rest in ("TH", "KR", "JP"):
+                turn = self.where.abroad(rest, lang)
+            if turn is not None:
+                return turn
         return self.unknown_button(lang)
 
     def feedback(self, entry_id: str, helpful: bool, lang: str) -> Turn:
@@ -301,6 +297,8 @@ class Dialogue:
             if r in self.content.by_id
         ][:3]
         rows: list[tuple[Button, ...]] = [(b,) for b in related]
+        if entry.category in ("help", "centres"):
+            rows.append((Button(_("☎️ Hotlines"), "h"), Button(_("📍 Service centres"), "ctr")))
         rows.append(
             (
                 Button(_("👍 Helpful"), f"fb:{entry.id}:1"),

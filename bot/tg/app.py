@@ -87,11 +87,17 @@ def register_handlers(app: Application) -> None:
     #    edited messages are ignored (UpdateType.MESSAGE only)
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(text & (private | addressed), conversation.text))
-    # 4. unknown commands in private chats -> help
+    # 4. a shared location (private chats) -> nearest places / help abroad
+    app.add_handler(
+        MessageHandler(
+            filters.LOCATION & private & filters.UpdateType.MESSAGE, conversation.location
+        )
+    )
+    # 5. unknown commands in private chats -> help
     app.add_handler(
         MessageHandler(filters.COMMAND & private & filters.UpdateType.MESSAGE, conversation.command)
     )
-    # 5. anything else sent privately (stickers, photos, voice) -> "I read text"
+    # 6. anything else sent privately (stickers, photos, voice) -> "I read text"
     app.add_handler(
         MessageHandler(
             private & filters.UpdateType.MESSAGE & ~filters.TEXT & ~filters.StatusUpdate.ALL,

@@ -84,11 +84,11 @@ def inline_button(b: Button) -> InlineKeyboardButton:
     return InlineKeyboardButton(_label(b.label), callback_data=data)
 
 
-def keyboard(reply: Reply, location_label: str = "📍"):
+def keyboard(reply: Reply):
     """The reply markup: a location-request reply keyboard, inline buttons, or none."""
     if reply.request_location:
         return ReplyKeyboardMarkup(
-            [[KeyboardButton(location_label, request_location=True)]],
+            [[KeyboardButton(reply.location_label, request_location=True)]],
             resize_keyboard=True,
             one_time_keyboard=True,
         )

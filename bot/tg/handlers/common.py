@@ -38,7 +38,7 @@ async def send_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Tu
         return
     try:
         for reply in turn.replies:
-            messages = to_html_messages(reply)
+            messages = to_html_messages(reply) if reply.text or reply.title else []
             for i, html in enumerate(messages):
                 last = i == len(messages) - 1
                 await context.bot.send_message(

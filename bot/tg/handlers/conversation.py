@@ -42,3 +42,12 @@ async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice...: say what the bot can read."""
     turn = services(context).dialogue.not_text(user_lang(update, context))
     await send_turn(update, context, turn)
+
+
+async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared location (button or attachment menu); used for this search only, not stored."""
+    loc = update.effective_message.location
+    turn = services(context).dialogue.on_location(
+        loc.latitude, loc.longitude, user_lang(update, context)
+    )
+    await send_turn(update, context, turn)
