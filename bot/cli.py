@@ -88,23 +88,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    """Start the Telegram bot (long polling). Stops cleanly on SIGTERM/SIGINT."""
-    from bot.logs import setup_logging
+def _open_services(settings):
+    """Services for run/health: errors reported clearly, None on failure."""
     from bot.services import Services
-
-    setup_logging()
-    from bot.config import ConfigError, load_settings
-
-    try:
-        settings = load_settings(require_token=True)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     from bot.storage.db import DatabaseError
 
     try:
-        services = Services.open(settings.content_dir, settings.db_path, settings.admin_ids)
+        return Services.open(settings.content_dir, settings.db_path, settings.admin_ids)
     except ContentError as exc:
         for p in exc.problems:
             print(f"error: {p}", file=sys.stderr)
@@ -112,14 +102,91 @@ def cmd_run(args: argparse.Namespace) -> int:
             "the content has errors; fix them (python -m bot validate) and start again",
             file=sys.stderr,
         )
-        return 1
     except DatabaseError as exc:
         print(f"error: {exc}", file=sys.stderr)
+    return None
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Start the Telegram bot: long polling, or a webhook with --webhook / BOT_WEBHOOK_URL.
+    Stops cleanly on SIGTERM/SIGINT."""
+    from bot.config import ConfigError, load_settings
+    from bot.logs import setup_logging
+
+    setup_logging()
+    try:
+        settings = load_settings(require_token=True)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    webhook = args.webhook or bool(settings.webhook_url)
+    if webhook and not (settings.webhook_url and settings.webhook_secret):
+        print(
+            "error: webhook mode needs BOT_WEBHOOK_URL (https) and BOT_WEBHOOK_SECRET",
+            file=sys.stderr,
+        )
+        return 2
+    services = _open_services(settings)
+    if services is None:
         return 1
     from bot.tg.app import ALLOWED_UPDATES, build_application
 
     app = build_application(settings, services)
+    if webhook:
+        import asyncio
+
+        from bot.tg.webhook import serve_webhook
+
+        asyncio.run(
+            serve_webhook(
+                app,
+                services,
+                public_url=settings.webhook_url,
+                secret=settings.webhook_secret,
+                port=settings.port,
+                listen=args.listen,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        )
+        return 0
     app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False, close_loop=False)
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    """Exit 0 when content loads and the database is writable (Docker HEALTHCHECK)."""
+    from bot.config import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    services = _open_services(settings)
+    if services is None:
+        return 1
+    status = services.health()
+    print(json.dumps(status))
+    return 0 if status["ok"] else 1
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """A consistent copy of the database while the bot runs (SQLite online backup)."""
+    from bot.config import ConfigError, load_settings
+    from bot.storage.db import DatabaseError, backup
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    source = args.db or settings.db_path
+    try:
+        pages = backup(source, args.file)
+    except (DatabaseError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"ok: {source} -> {args.file} ({pages} pages)")
     return 0
 
 
@@ -170,7 +237,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    p.add_argument(
+        "--webhook", action="store_true", help="webhook mode (also when BOT_WEBHOOK_URL is set)"
+    )
+    p.add_argument("--listen", default="0.0.0.0", help="webhook listen address (default 0.0.0.0)")
     p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("health", help="exit 0 when content loads and the database is writable")
+    p.set_defaults(func=cmd_health)
+
+    p = sub.add_parser("backup", help="copy the database consistently while the bot runs")
+    p.add_argument("file", type=Path, help="where to write the copy")
+    p.add_argument("--db", type=Path, default=None, help="database to copy (default: BOT_DB)")
+    p.set_defaults(func=cmd_backup)
 
     p = sub.add_parser("chat", help="talk to the bot in this terminal (no token needed)")
     _content_arg(p)

@@ -7,6 +7,7 @@ token never appears in messages or logs.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,10 @@ class Settings:
     db_path: Path = PROJECT_ROOT / "data" / "bot.sqlite3"
     content_dir: Path = PROJECT_ROOT / "content"
     admin_ids: frozenset[int] = field(default_factory=frozenset)
+    webhook_url: str | None = None  # public HTTPS base address; set -> webhook mode
+    webhook_secret: str | None = None
+    port: int = 8080
+    retention_days: int = 180
 
     @property
     def base_url(self) -> str:
@@ -37,7 +42,9 @@ class Settings:
         return (
             f"Settings(token={'set' if self.token else 'unset'}, api_url={self.api_url!r}, "
             f"db_path={str(self.db_path)!r}, content_dir={str(self.content_dir)!r}, "
-            f"admin_ids={sorted(self.admin_ids)})"
+            f"admin_ids={sorted(self.admin_ids)}, webhook_url={self.webhook_url!r}, "
+            f"webhook_secret={'set' if self.webhook_secret else 'unset'}, port={self.port}, "
+            f"retention_days={self.retention_days})"
         )
 
 
@@ -93,6 +100,34 @@ def load_settings(
     if not content_dir.is_dir():
         errors.append(f"BOT_CONTENT_DIR: {content_dir} is not a folder")
     db_path = Path(env.get("BOT_DB") or PROJECT_ROOT / "data" / "bot.sqlite3")
+    webhook_url = env.get("BOT_WEBHOOK_URL", "").strip() or None
+    webhook_secret = env.get("BOT_WEBHOOK_SECRET", "").strip() or None
+    if webhook_url and not webhook_url.startswith("https://"):
+        errors.append("BOT_WEBHOOK_URL must be the bot's public https:// address")
+    if webhook_secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
+        errors.append("BOT_WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ and -")
+    port = _int(env, "PORT", 8080, 1, 65535, errors)
+    retention_days = _int(env, "BOT_RETENTION_DAYS", 180, 1, 3650, errors)
     if errors:
         raise ConfigError("; ".join(errors))
-    return Settings(token, api_url, db_path, content_dir, frozenset(admin_ids))
+    return Settings(
+        token,
+        api_url,
+        db_path,
+        content_dir,
+        frozenset(admin_ids),
+        webhook_url,
+        webhook_secret,
+        port,
+        retention_days,
+    )
+
+
+def _int(env: dict[str, str], name: str, default: int, lo: int, hi: int, errors: list[str]) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not lo <= int(raw) <= hi:
+        errors.append(f"{name} must be a whole number from {lo} to {hi} (got {raw!r})")
+        return default
+    return int(raw)

@@ -50,6 +50,17 @@ class Services:
     def dialogue(self) -> Dialogue:
         return self.loaded.dialogue
 
+    def health(self) -> dict:
+        """For /health and `python -m bot health`: content loaded, database writable."""
+        content_ok = bool(self.loaded and self.loaded.content.entries)
+        db_ok = self.store.writable()
+        return {
+            "ok": content_ok and db_ok,
+            "content_loaded": content_ok,
+            "faq_entries": len(self.loaded.content.entries) if content_ok else 0,
+            "database_writable": db_ok,
+        }
+
     def user_lang(self, user_id: int) -> str | None:
         return self.store.get_lang(user_id)
 

@@ -48,6 +48,87 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX feedback_at ON feedback(at);
         """,
     ),
+    (
+        4,
+        """
+        -- chats that blocked the bot or removed it (403): skipped when sending to many
+        CREATE TABLE blocked_chats (
+            chat_id INTEGER PRIMARY KEY,
+            at REAL NOT NULL
+        );
+        """,
+    ),
+    (
+        2,
+        """
+        -- quiz (docs/QUIZ.md). Solo: the round being played and the last round's question
+        -- ids per user. Events: deleted 30 days after they end. /forget deletes a user's rows.
+        CREATE TABLE quiz_recent (
+            user_id INTEGER PRIMARY KEY,
+            question_ids TEXT NOT NULL,
+            at REAL NOT NULL
+        );
+        CREATE TABLE quiz_solo (
+            user_id INTEGER PRIMARY KEY,
+            lang TEXT NOT NULL,
+            question_ids TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            started_at REAL NOT NULL
+        );
+        CREATE TABLE quiz_events (
+            id INTEGER PRIMARY KEY,
+            code TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL,
+            owner_id INTEGER NOT NULL,
+            chat_id INTEGER NOT NULL,
+            lang TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            time_limit INTEGER,
+            question_ids TEXT NOT NULL,
+            state TEXT NOT NULL,
+            current INTEGER NOT NULL DEFAULT -1,
+            current_open INTEGER NOT NULL DEFAULT 0,
+            status_chat_id INTEGER,
+            status_message_id INTEGER,
+            created_at REAL NOT NULL,
+            ended_at REAL
+        );
+        CREATE INDEX quiz_events_owner ON quiz_events(owner_id, state);
+        CREATE TABLE quiz_rounds (
+            event_id INTEGER NOT NULL REFERENCES quiz_events(id) ON DELETE CASCADE,
+            qindex INTEGER NOT NULL,
+            opened_at REAL NOT NULL,
+            closed_at REAL,
+            PRIMARY KEY (event_id, qindex)
+        );
+        CREATE TABLE quiz_participants (
+            event_id INTEGER NOT NULL REFERENCES quiz_events(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL,
+            number INTEGER NOT NULL,
+            name TEXT,
+            naming INTEGER NOT NULL DEFAULT 1,
+            lang TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT -1,
+            reachable INTEGER NOT NULL DEFAULT 1,
+            joined_at REAL NOT NULL,
+            PRIMARY KEY (event_id, user_id)
+        );
+        CREATE INDEX quiz_participants_user ON quiz_participants(user_id);
+        CREATE TABLE quiz_polls (
+            poll_id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL,
+            event_id INTEGER REFERENCES quiz_events(id) ON DELETE CASCADE,
+            qindex INTEGER NOT NULL,
+            question_id TEXT NOT NULL,
+            correct INTEGER NOT NULL,
+            sent_at REAL NOT NULL,
+            chosen INTEGER,
+            answered_at REAL
+        );
+        CREATE INDEX quiz_polls_user ON quiz_polls(user_id);
+        CREATE INDEX quiz_polls_event ON quiz_polls(event_id, qindex);
+        """,
+    ),
 ]
 
 
@@ -101,6 +182,33 @@ def migrate(conn: sqlite3.Connection, migrations: list[tuple[int, str]]) -> list
     return applied
 
 
+def backup(source: str | Path, target: str | Path) -> int:
+    """Copy a live database with SQLite's online backup API; returns pages copied.
+
+    Consistent even while the bot writes (WAL): readers see one snapshot."""
+    source, target = Path(source), Path(target)
+    if not source.exists():
+        raise DatabaseError(f"no database at {source}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".part")
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst, pages=256)
+            pages = dst.execute("PRAGMA page_count").fetchone()[0]
+            ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    if ok != "ok":
+        tmp.unlink(missing_ok=True)
+        raise DatabaseError(f"backup failed its integrity check: {ok}")
+    tmp.replace(target)
+    return pages
+
+
 class Store:
     """Small functions per table. One connection, serialised by a lock (the bot is
     one process; SQLite WAL lets a backup read while it writes)."""
@@ -152,6 +260,43 @@ class Store:
             (entry_id, decision, lang, self.clock()),
         )
 
+    # chats that cannot be reached (403)
+    def mark_blocked(self, chat_id: int) -> None:
+        self._exec(
+            "INSERT INTO blocked_chats (chat_id, at) VALUES (?, ?) "
+            "ON CONFLICT(chat_id) DO UPDATE SET at = excluded.at",
+            (chat_id, self.clock()),
+        )
+
+    def unblock(self, chat_id: int) -> None:
+        self._exec("DELETE FROM blocked_chats WHERE chat_id = ?", (chat_id,))
+
+    def is_blocked(self, chat_id: int) -> bool:
+        row = self._exec("SELECT 1 FROM blocked_chats WHERE chat_id = ?", (chat_id,)).fetchone()
+        return row is not None
+
+    def purge_older_than(self, days: float) -> dict[str, int]:
+        """Delete anonymous records older than `days` (the retention period)."""
+        cutoff = self.clock() - days * 86400
+        deleted = {}
+        with self.lock:
+            self.conn.execute("BEGIN")
+            for table, col in ANONYMOUS_TABLES:
+                cur = self.conn.execute(f"DELETE FROM {table} WHERE {col} < ?", (cutoff,))
+                deleted[table] = cur.rowcount
+            self.conn.execute("COMMIT")
+        return deleted
+
+    def writable(self) -> bool:
+        """Can we write? (health check; nothing is left behind)"""
+        try:
+            with self.lock:
+                self.conn.execute("BEGIN IMMEDIATE")
+                self.conn.execute("ROLLBACK")
+            return True
+        except sqlite3.Error:
+            return False
+
     def unanswered(self, limit: int = 100) -> list[sqlite3.Row]:
         return self._exec(
             "SELECT text, lang, at FROM unanswered ORDER BY at DESC LIMIT ?", (limit,)
@@ -163,5 +308,20 @@ class Store:
 
 
 # Tables holding a user id, and the column: /forget deletes from each.
-USER_TABLES: list[tuple[str, str]] = [("users", "user_id")]
-ALL_TABLES = {"users", "feedback", "unanswered", "asked"}
+USER_TABLES: list[tuple[str, str]] = [("users", "user_id"), ("blocked_chats", "chat_id")]
+# quiz: a user's rounds, answers and event places; a facilitator's events (with their
+# participants and answers, by ON DELETE CASCADE)
+USER_TABLES += [
+    ("quiz_recent", "user_id"),
+    ("quiz_solo", "user_id"),
+    ("quiz_polls", "user_id"),
+    ("quiz_participants", "user_id"),
+    ("quiz_events", "owner_id"),
+]
+# Tables without user ids whose rows are deleted after the retention period.
+ANONYMOUS_TABLES: list[tuple[str, str]] = [
+    ("unanswered", "at"),
+    ("asked", "at"),
+    ("feedback", "at"),
+]
+ALL_TABLES = {"users", "feedback", "unanswered", "asked", "blocked_chats"}

@@ -12,19 +12,23 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 from telegram.request import BaseRequest
 
 from bot.config import Settings
+from bot.core.flood import FloodGate
 from bot.i18n import N_, translator
 from bot.services import Services
-from bot.tg.handlers import conversation, errors, inline
+from bot.tg.handlers import conversation, errors, guard, inline
 from bot.tg.updates import PerChatUpdateProcessor
 
+RETENTION_EVERY_S = 24 * 3600  # the retention purge runs daily
 CONCURRENT_UPDATES = 32  # across chats; one chat's updates stay in order
 
 # Feature modules that add handlers: register(app) functions, in order.
@@ -64,7 +68,11 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     app = builder.build()
     app.bot_data["services"] = services
+    app.bot_data["flood"] = FloodGate()
+    app.bot_data["retention_days"] = settings.retention_days
     register_handlers(app)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(guard.purge_old_records, interval=RETENTION_EVERY_S, first=60)
     return app
 
 
@@ -73,6 +81,9 @@ def register_handlers(app: Application) -> None:
     # in groups, only messages that mention the bot or reply to it
     addressed = filters.Entity("mention") | filters.REPLY
 
+    # -1. before everything: log line, flood limit, blocked chats coming back
+    app.add_handler(TypeHandler(Update, guard.guard), group=-1)
+    app.add_handler(ChatMemberHandler(guard.chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
     # 0. feature handlers that must see their updates first (quiz polls and buttons,
     #    admin commands); each feature registers itself here
     for register in FEATURES:

@@ -6,13 +6,14 @@ import logging
 
 from telegram import Update
 from telegram.constants import ParseMode
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from telegram.ext import ContextTypes
 
 from bot.core.dialogue import Turn
 from bot.i18n import pick_lang
 from bot.services import Services
 from bot.tg.render import keyboard, to_html_messages
+from bot.tg.resilience import with_retry
 
 log = logging.getLogger("bot.tg")
 
@@ -30,26 +31,49 @@ def user_lang(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
 
 
 async def send_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, turn: Turn) -> None:
-    """Record the turn's events, then send its replies to the update's chat."""
+    """Record the turn's events, then send its replies to the update's chat.
+
+    Faults are handled here so a handler never crashes: 429/timeouts are retried,
+    a 403 marks the chat as unreachable, a 400 is logged with the update id.
+    """
     user = update.effective_user
-    services(context).apply(user.id if user else 0, turn)
+    svc = services(context)
+    svc.apply(user.id if user else 0, turn)
     chat = update.effective_chat
     if chat is None:
         return
+    bot = context.bot
     try:
         for reply in turn.replies:
             messages = to_html_messages(reply) if reply.text or reply.title else []
             for i, html in enumerate(messages):
-                last = i == len(messages) - 1
-                await context.bot.send_message(
-                    chat.id,
-                    html,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(reply) if last else None,
-                    disable_web_page_preview=True,
+                markup = keyboard(reply) if i == len(messages) - 1 else None
+                await with_retry(
+                    lambda html=html, markup=markup: bot.send_message(
+                        chat.id,
+                        html,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=markup,
+                        disable_web_page_preview=True,
+                    )
                 )
             if reply.venue:
                 v = reply.venue
-                await context.bot.send_venue(chat.id, v.lat, v.lon, v.title[:100], v.address[:100])
+                await with_retry(
+                    lambda v=v: bot.send_venue(
+                        chat.id, v.lat, v.lon, v.title[:100], v.address[:100]
+                    )
+                )
     except Forbidden:
-        log.info("chat unreachable (blocked or removed) chat_type=%s", chat.type)
+        svc.store.mark_blocked(chat.id)
+        log.info(
+            "chat unreachable (403), marked blocked update_id=%s chat_type=%s",
+            update.update_id,
+            chat.type,
+        )
+    except BadRequest as exc:
+        log.error("telegram refused a message update_id=%s error=%s", update.update_id, exc)
+    except (TimedOut, NetworkError) as exc:
+        log.error(
+            "giving up after retries update_id=%s error=%s", update.update_id, type(exc).__name__
+        )
