@@ -1,0 +1,211 @@
+"""Soak run: the bot under the HTTP fake for N minutes of mixed traffic with faults.
+
+    python -m benchmarks.soak [--minutes 10] [--rate 15]
+
+The fake Telegram runs in a child process; the bot (the real Application,
+polling over HTTP on 127.0.0.1) runs here. Traffic: questions in Lao and
+English, buttons, deep links, locations, inline queries, stickers, edits,
+unknown callbacks; faults: 429 with retry_after, 502 network errors, users who
+blocked the bot (403). At the end it checks that every update got exactly the
+replies it should (none lost, none answered twice), that no handler raised,
+and prints RSS at start and end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import multiprocessing
+import random
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.config import Settings  # noqa: E402
+from bot.services import Services  # noqa: E402
+from bot.tg.app import ALLOWED_UPDATES, build_application  # noqa: E402
+from tests.fakeapi import FakeBotAPI  # noqa: E402
+from tests.fakeapi.http import serve_http  # noqa: E402
+
+QUESTIONS = [
+    "How much does it cost to go to Korea?",
+    "ນາຍຈ້າງຍຶດໜັງສືຜ່ານແດນ ເຮັດແນວໃດ",
+    "what documents for MOU Thailand",
+    "ໄປເຮັດວຽກຍີ່ປຸ່ນ ເສຍເງິນເທົ່າໃດ",
+    "job on facebook 2000 dollars is it real",
+    "pai het viak kaoli sia ngeun thao dai",
+    "what's the weather",
+    "Lao embassy in Seoul phone",
+    "ไปทำงานเกาหลีต้องทำอย่างไร",
+    "x" * 5000,
+    "\u200b\u200b",
+]
+BLOCKED = {9001, 9002}  # these users blocked the bot: every send to them is a 403
+
+
+def _rss_mib() -> float:
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _fake_server(conn) -> None:
+    """Child: the fake Telegram; pushes the traffic it is told to and reports counts."""
+    fake = FakeBotAPI()
+    for uid in BLOCKED:
+        fake.block_chat(uid)
+    server = serve_http(fake)
+    conn.send((server.url, fake.token))
+    while True:
+        cmd, arg = conn.recv()
+        if cmd == "push":
+            for kind, user, payload in arg:
+                if kind == "text":
+                    fake.push_message(user, payload, language_code=random.choice(["en", "lo", None]))
+                elif kind == "callback":
+                    fake.push_callback(user, payload, check_buttons=False)
+                elif kind == "location":
+                    fake.push_location(user, *payload)
+                elif kind == "sticker":
+                    fake.push_sticker(user)
+                elif kind == "edit":
+                    fake.push_message(user, "hello")  # the edit below needs a message
+                    fake.push_edited_message(user, payload)
+                elif kind == "inline":
+                    fake.push_inline_query(user, payload)
+            conn.send(None)
+        elif cmd == "fault":
+            method, status = arg
+            fake.fail_next(method, status=status, retry_after=1 if status == 429 else None)
+            conn.send(None)
+        elif cmd == "counts":
+            per_chat = Counter(
+                str(c.params.get("chat_id")) for c in fake.calls if c.method == "sendMessage"
+            )
+            inline = sum(1 for c in fake.calls if c.method == "answerInlineQuery")
+            conn.send((dict(per_chat), inline, len(fake.pending_updates), [str(v) for v in fake.violations]))
+        elif cmd == "stop":
+            server.close()
+            conn.send(None)
+            return
+
+
+def _ask(conn, cmd, arg=None):
+    conn.send((cmd, arg))
+    return conn.recv()
+
+
+class ErrorCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.errors: list[str] = []
+
+    def emit(self, record):
+        if record.name == "bot.errors":  # the application's error handler: an unhandled exception
+            self.errors.append(record.getMessage())
+
+
+async def main(minutes: float, rate: float) -> int:
+    rng = random.Random(7)
+    parent, child = multiprocessing.Pipe()
+    proc = multiprocessing.get_context("fork").Process(target=_fake_server, args=(child,))
+    proc.start()
+    url, token = parent.recv()
+    errors = ErrorCounter()
+    logging.getLogger().addHandler(errors)
+    expected: Counter[str] = Counter()
+    inline_expected = 0
+    with tempfile.TemporaryDirectory() as tmp:
+        services = Services.open(ROOT / "content", Path(tmp) / "soak.sqlite3")
+        app = build_application(Settings(token=token, api_url=url), services)
+        app.bot_data["flood"].limit = 10_000  # the soak is many users at once, not one flooding
+        await app.initialize()
+        await app.start()
+        await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0)
+        rss_start = _rss_mib()
+        t_end = time.monotonic() + minutes * 60
+        sent_updates = 0
+        tick = 0
+        while time.monotonic() < t_end:
+            batch = []
+            for _ in range(int(rate)):
+                user = rng.choice([*range(1000, 1200), *BLOCKED])
+                kind = rng.choices(
+                    ["text", "callback", "location", "sticker", "edit", "inline", "start", "bad_cb"],
+                    [50, 15, 5, 5, 5, 10, 5, 5],
+                )[0]
+                replies = 0
+                if kind == "text":
+                    batch.append(("text", user, rng.choice(QUESTIONS)))
+                    replies = 1
+                elif kind == "callback":
+                    batch.append(("callback", user, rng.choice(["f:th-costs", "f:kr-eps", "m", "c:japan", "h"])))
+                    replies = 1
+                elif kind == "location":
+                    batch.append(("location", user, rng.choice([(15.12, 105.80), (17.41, 104.83)])))
+                    replies = 2
+                elif kind == "sticker":
+                    batch.append(("sticker", user, None))
+                    replies = 1
+                elif kind == "edit":
+                    batch.append(("edit", user, "edited question"))
+                    replies = 1  # for the "hello" message; the edit itself gets nothing
+                elif kind == "inline":
+                    batch.append(("inline", user, rng.choice(QUESTIONS[:8])))
+                    inline_expected += 1
+                elif kind == "start":
+                    batch.append(("text", user, "/start"))
+                    replies = 2
+                else:
+                    batch.append(("callback", user, "zz:unknown"))
+                    replies = 2
+                if user not in BLOCKED:
+                    expected[str(user)] += replies
+            _ask(parent, "push", batch)
+            sent_updates += len(batch)
+            tick += 1
+            if tick % 7 == 0:
+                _ask(parent, "fault", ("sendMessage", 429))
+            if tick % 11 == 0:
+                _ask(parent, "fault", ("sendMessage", 502))
+            await asyncio.sleep(1.0)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            per_chat, inline, pending, violations = _ask(parent, "counts")
+            got = {k: v for k, v in per_chat.items() if int(k) not in BLOCKED}
+            if got == dict(expected) and inline >= inline_expected and pending == 0:
+                break
+            await asyncio.sleep(0.5)
+        rss_end = _rss_mib()
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+    _ask(parent, "stop")
+    proc.join(5)
+    lost = {k: expected[k] - got.get(k, 0) for k in expected if got.get(k, 0) < expected[k]}
+    twice = {k: got[k] - expected.get(k, 0) for k in got if got[k] > expected.get(k, 0)}
+    print(f"minutes: {minutes}, updates pushed: {sent_updates}, replies expected: {sum(expected.values())}")
+    print(f"replies missing: {sum(lost.values())} in {len(lost)} chats; extra replies: {sum(twice.values())}")
+    print(f"inline answers: {inline}/{inline_expected}; sends to blocked users: "
+          f"{sum(v for k, v in per_chat.items() if int(k) in BLOCKED)}")  # fmt: skip
+    print(f"unhandled exceptions: {len(errors.errors)}; Bot API violations: {len(violations)}")
+    print(f"RSS start {rss_start:.1f} MiB, end {rss_end:.1f} MiB")
+    ok = not lost and not twice and not errors.errors and not violations
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--minutes", type=float, default=10)
+    p.add_argument("--rate", type=float, default=15, help="updates per second")
+    a = p.parse_args()
+    sys.exit(asyncio.run(main(a.minutes, a.rate)))
