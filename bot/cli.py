@@ -94,7 +94,9 @@ def _open_services(settings):
     from bot.storage.db import DatabaseError
 
     try:
-        return Services.open(settings.content_dir, settings.db_path, settings.admin_ids)
+        return Services.open(
+            settings.content_dir, settings.db_path, settings.admin_ids, settings.facilitator_ids
+        )
     except ContentError as exc:
         for p in exc.problems:
             print(f"error: {p}", file=sys.stderr)

@@ -29,6 +29,7 @@ class Settings:
     webhook_secret: str | None = None
     port: int = 8080
     retention_days: int = 180
+    facilitator_ids: frozenset[int] = field(default_factory=frozenset)  # may run quiz events
 
     @property
     def base_url(self) -> str:
@@ -96,6 +97,12 @@ def load_settings(
             errors.append(f"BOT_ADMIN_IDS: {part!r} is not a Telegram user id (digits)")
         else:
             admin_ids.add(int(part))
+    facilitator_ids: set[int] = set()
+    for part in env.get("BOT_FACILITATOR_IDS", "").replace(" ", "").split(","):
+        if part and not part.lstrip("-").isdigit():
+            errors.append(f"BOT_FACILITATOR_IDS: {part!r} is not a Telegram user id (digits)")
+        elif part:
+            facilitator_ids.add(int(part))
     content_dir = Path(env.get("BOT_CONTENT_DIR") or PROJECT_ROOT / "content")
     if not content_dir.is_dir():
         errors.append(f"BOT_CONTENT_DIR: {content_dir} is not a folder")
@@ -120,6 +127,7 @@ def load_settings(
         webhook_secret,
         port,
         retention_days,
+        facilitator_ids=frozenset(facilitator_ids),
     )
 
 

@@ -37,14 +37,28 @@ def load_loaded(content_dir: Path) -> Loaded:
 
 
 class Services:
-    def __init__(self, loaded: Loaded, store: Store, admin_ids: frozenset[int] = frozenset()):
+    def __init__(
+        self,
+        loaded: Loaded,
+        store: Store,
+        admin_ids: frozenset[int] = frozenset(),
+        facilitator_ids: frozenset[int] = frozenset(),
+    ):
         self.loaded = loaded
         self.store = store
         self.admin_ids = admin_ids
+        self.facilitator_ids = facilitator_ids  # may run quiz events (admins may too)
 
     @classmethod
-    def open(cls, content_dir: Path, db_path: Path | str, admin_ids: frozenset[int] = frozenset()):
-        return cls(load_loaded(content_dir), Store(connect(db_path)), admin_ids)
+    def open(
+        cls,
+        content_dir: Path,
+        db_path: Path | str,
+        admin_ids: frozenset[int] = frozenset(),
+        facilitator_ids: frozenset[int] = frozenset(),
+    ):
+        loaded = load_loaded(content_dir)
+        return cls(loaded, Store(connect(db_path)), admin_ids, facilitator_ids)
 
     @property
     def dialogue(self) -> Dialogue:

@@ -102,11 +102,16 @@ def load_topics(path: Path, name: str) -> tuple[dict[str, dict[str, str]], list[
     return {str(c): dict(t or {}) for c, t in data.items()}, []
 
 
-def load_content(root: Path | str | None = None) -> Content:
-    """Load content/faq/*.yaml (+ topics.yaml); raise ContentError listing every problem."""
+def load_content(root: Path | str | None = None, *, overlay_text: str | None = None) -> Content:
+    """Load content/faq/*.yaml (+ topics.yaml) with the admins' edits in content/overlay.yaml
+    applied on top; raise ContentError listing every problem. `overlay_text` stands in for
+    overlay.yaml (an edit is checked this way before it is written; docs/ADMIN.md)."""
+    from bot.core.overlay import OVERLAY_FILE, apply_overlay  # overlay builds on this module
+
     root = Path(root) if root else default_content_dir()
     problems: list[Problem] = []
     entries: list[Entry] = []
+    raws: list[tuple[LineDict, str, str]] = []
     faq_dir = root / "faq"
     files = sorted(faq_dir.glob("*.yaml")) + sorted(faq_dir.glob("*.yml"))
     if not files:
@@ -130,10 +135,15 @@ def load_content(root: Path | str | None = None) -> Content:
             if not isinstance(raw, LineDict):
                 problems.append(Problem(name, line, "", "each entry must be a mapping"))
                 continue
-            entry, probs = _parse_entry(raw, name, path.stem)
-            problems += probs
-            if entry:
-                entries.append(entry)
+            raws.append((raw, name, path.stem))
+    overlay = root / OVERLAY_FILE
+    raws, relabel, overlay_problems = apply_overlay(raws, overlay, _rel(overlay, root), overlay_text)
+    problems += overlay_problems
+    for raw, name, stem in raws:
+        entry, probs = _parse_entry(raw, name, stem)
+        problems += [relabel(p) for p in probs]
+        if entry:
+            entries.append(entry)
     problems += _cross_checks(entries, topics)
     if problems:
         raise ContentError(problems)

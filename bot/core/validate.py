@@ -8,13 +8,14 @@ from bot.core.content import load_content
 from bot.core.errors import ContentError, Problem
 
 
-def validate_all(root: Path) -> tuple[list[Problem], str]:
-    """Problems in the FAQ, the centre directory and the quiz bank (those present)."""
+def validate_all(root: Path, overlay_text: str | None = None) -> tuple[list[Problem], str]:
+    """Problems in the FAQ, the centre directory and the quiz bank (those present).
+    `overlay_text`: check an admin edit before it is written (see load_content)."""
     problems: list[Problem] = []
     parts: list[str] = []
     content = None
     try:
-        content = load_content(root)
+        content = load_content(root, overlay_text=overlay_text)
         n_var = sum(len(e.variants()) for e in content.entries)
         parts.append(f"{len(content.entries)} FAQ entries, {n_var} variants")
     except ContentError as exc:
