@@ -37,4 +37,7 @@ def setup_logging(level: str | None = None) -> None:
     root.setLevel(level or os.environ.get("BOT_LOG_LEVEL", "INFO"))
     # httpx logs each request at INFO; keep it at WARNING (its URLs carry the token)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # python-telegram-bot logs whole updates (sender and text) at DEBUG: never below INFO
+    for name in ("telegram", "telegram.ext"):
+        logging.getLogger(name).setLevel(max(logging.INFO, root.level))
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
