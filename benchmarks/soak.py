@@ -70,7 +70,9 @@ def _fake_server(conn) -> None:
         if cmd == "push":
             for kind, user, payload in arg:
                 if kind == "text":
-                    fake.push_message(user, payload, language_code=random.choice(["en", "lo", None]))
+                    fake.push_message(
+                        user, payload, language_code=random.choice(["en", "lo", None])
+                    )
                 elif kind == "callback":
                     fake.push_callback(user, payload, check_buttons=False)
                 elif kind == "location":
@@ -92,7 +94,14 @@ def _fake_server(conn) -> None:
                 str(c.params.get("chat_id")) for c in fake.calls if c.method == "sendMessage"
             )
             inline = sum(1 for c in fake.calls if c.method == "answerInlineQuery")
-            conn.send((dict(per_chat), inline, len(fake.pending_updates), [str(v) for v in fake.violations]))
+            conn.send(
+                (
+                    dict(per_chat),
+                    inline,
+                    len(fake.pending_updates),
+                    [str(v) for v in fake.violations],
+                )
+            )
         elif cmd == "stop":
             server.close()
             conn.send(None)
@@ -140,7 +149,16 @@ async def main(minutes: float, rate: float) -> int:
             for _ in range(int(rate)):
                 user = rng.choice([*range(1000, 1200), *BLOCKED])
                 kind = rng.choices(
-                    ["text", "callback", "location", "sticker", "edit", "inline", "start", "bad_cb"],
+                    [
+                        "text",
+                        "callback",
+                        "location",
+                        "sticker",
+                        "edit",
+                        "inline",
+                        "start",
+                        "bad_cb",
+                    ],
                     [50, 15, 5, 5, 5, 10, 5, 5],
                 )[0]
                 replies = 0
@@ -148,7 +166,13 @@ async def main(minutes: float, rate: float) -> int:
                     batch.append(("text", user, rng.choice(QUESTIONS)))
                     replies = 1
                 elif kind == "callback":
-                    batch.append(("callback", user, rng.choice(["f:th-costs", "f:kr-eps", "m", "c:japan", "h"])))
+                    batch.append(
+                        (
+                            "callback",
+                            user,
+                            rng.choice(["f:th-costs", "f:kr-eps", "m", "c:japan", "h"]),
+                        )
+                    )
                     replies = 1
                 elif kind == "location":
                     batch.append(("location", user, rng.choice([(15.12, 105.80), (17.41, 104.83)])))
@@ -193,8 +217,12 @@ async def main(minutes: float, rate: float) -> int:
     proc.join(5)
     lost = {k: expected[k] - got.get(k, 0) for k in expected if got.get(k, 0) < expected[k]}
     twice = {k: got[k] - expected.get(k, 0) for k in got if got[k] > expected.get(k, 0)}
-    print(f"minutes: {minutes}, updates pushed: {sent_updates}, replies expected: {sum(expected.values())}")
-    print(f"replies missing: {sum(lost.values())} in {len(lost)} chats; extra replies: {sum(twice.values())}")
+    print(
+        f"minutes: {minutes}, updates pushed: {sent_updates}, replies expected: {sum(expected.values())}"
+    )
+    print(
+        f"replies missing: {sum(lost.values())} in {len(lost)} chats; extra replies: {sum(twice.values())}"
+    )
     print(f"inline answers: {inline}/{inline_expected}; sends to blocked users: "
           f"{sum(v for k, v in per_chat.items() if int(k) in BLOCKED)}")  # fmt: skip
     print(f"unhandled exceptions: {len(errors.errors)}; Bot API violations: {len(violations)}")

@@ -264,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--variants", type=int, default=20000, help="scaled index size")
     p.add_argument("--rounds", type=int, default=3, help="passes over the question set")
     p.set_defaults(func=cmd_bench)
+    from bot.admin_cli import add_admin_verbs  # stats, missed, coverage (docs/ADMIN.md)
+
+    add_admin_verbs(sub, _content_arg, _content_dir)
     return parser
 
 

@@ -64,6 +64,26 @@ class Services:
     def dialogue(self) -> Dialogue:
         return self.loaded.dialogue
 
+    def reload(self) -> list:
+        """Re-read content/ from disk and swap it in only if all of it is valid.
+
+        Returns the problems (file, line, field); with any, the last good content keeps
+        serving. The swap is one assignment, so a reader sees the old or the new, never a mix.
+        """
+        from bot.core.errors import ContentError
+        from bot.core.validate import validate_all
+
+        root = Path(self.loaded.content.root)
+        problems, _summary = validate_all(root)
+        if problems:
+            return problems
+        try:
+            loaded = load_loaded(root)
+        except ContentError as exc:  # changed on disk between the check and the load
+            return exc.problems
+        self.loaded = loaded
+        return []
+
     def health(self) -> dict:
         """For /health and `python -m bot health`: content loaded, database writable."""
         content_ok = bool(self.loaded and self.loaded.content.entries)

@@ -137,7 +137,9 @@ def load_content(root: Path | str | None = None, *, overlay_text: str | None = N
                 continue
             raws.append((raw, name, path.stem))
     overlay = root / OVERLAY_FILE
-    raws, relabel, overlay_problems = apply_overlay(raws, overlay, _rel(overlay, root), overlay_text)
+    raws, relabel, overlay_problems = apply_overlay(
+        raws, overlay, _rel(overlay, root), overlay_text
+    )
     problems += overlay_problems
     for raw, name, stem in raws:
         entry, probs = _parse_entry(raw, name, stem)

@@ -129,6 +129,28 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX quiz_polls_event ON quiz_polls(event_id, qindex);
         """,
     ),
+    (
+        3,
+        """
+        -- content changes made by admins (docs/ADMIN.md): who, when, what, before/after;
+        -- state_before/state_after hold the entry's overlay state, which /undo restores
+        CREATE TABLE admin_changes (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            admin_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            entry_id TEXT NOT NULL,
+            summary TEXT NOT NULL,
+            old_value TEXT,
+            new_value TEXT,
+            state_before TEXT,
+            state_after TEXT,
+            undoes INTEGER,
+            undone_by INTEGER
+        );
+        CREATE INDEX admin_changes_entry ON admin_changes(entry_id, id);
+        """,
+    ),
 ]
 
 
@@ -324,4 +346,6 @@ ANONYMOUS_TABLES: list[tuple[str, str]] = [
     ("asked", "at"),
     ("feedback", "at"),
 ]
+# admin content changes carry the admin's id (docs/ADMIN.md)
+USER_TABLES += [("admin_changes", "admin_id")]
 ALL_TABLES = {"users", "feedback", "unanswered", "asked", "blocked_chats"}

@@ -25,14 +25,19 @@ from bot.config import Settings
 from bot.core.flood import FloodGate
 from bot.i18n import N_, translator
 from bot.services import Services
+from bot.tg.handlers import admin as admin_handlers
 from bot.tg.handlers import conversation, errors, guard, inline
+from bot.tg.handlers import quiz as quiz_handlers
 from bot.tg.updates import PerChatUpdateProcessor
 
 RETENTION_EVERY_S = 24 * 3600  # the retention purge runs daily
 CONCURRENT_UPDATES = 32  # across chats; one chat's updates stay in order
 
 # Feature modules that add handlers: register(app) functions, in order.
-FEATURES: list = []
+FEATURES: list = [
+    quiz_handlers.register,  # /quiz, /join, /event, polls
+    admin_handlers.register,  # /reload /edit /newentry /missed /stats /changes /undo
+]
 
 USER_COMMANDS = [
     ("start", N_("Start")),
@@ -40,6 +45,7 @@ USER_COMMANDS = [
     ("help", N_("How to use this bot")),
     ("language", N_("ພາສາລາວ / English")),
     ("hotline", N_("Help lines")),
+    ("quiz", N_("Test yourself")),
     ("privacy", N_("What the bot stores")),
     ("forget", N_("Delete what the bot holds about me")),
 ]
@@ -126,6 +132,8 @@ async def _post_init(app: Application) -> None:
         await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
     en = translator("en")
     await app.bot.set_my_commands([BotCommand(c, en(d)) for c, d in USER_COMMANDS])
+    # admins see their commands too, in their own chats only
+    await admin_handlers.set_admin_commands(app, USER_COMMANDS)
 
 
 ALLOWED_UPDATES = Update.ALL_TYPES
