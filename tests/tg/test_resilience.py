@@ -84,3 +84,20 @@ def test_token_is_redacted_from_log_records():
     )
     RedactToken().filter(record)
     assert token not in record.getMessage() and "<token>" in record.getMessage()
+
+
+async def test_daily_retention_job_purges_old_records(bot):
+    from types import SimpleNamespace
+
+    from bot.tg.handlers.guard import purge_old_records
+
+    store = bot.services.store
+    real_clock = store.clock
+    store.clock = lambda: real_clock() - 200 * 86400
+    store.add_unanswered("old question", "en")
+    store.clock = real_clock
+    store.add_unanswered("new question", "en")
+    jobs = bot.app.job_queue.jobs()
+    assert any(j.callback is purge_old_records for j in jobs)  # scheduled daily
+    await purge_old_records(SimpleNamespace(bot_data=bot.app.bot_data))
+    assert [r["text"] for r in store.unanswered()] == ["new question"]

@@ -9,6 +9,7 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.i18n import translator
+from bot.storage.quiz import EVENT_KEEP_DAYS, QuizStore
 from bot.tg.handlers.common import services, user_lang
 
 log = logging.getLogger("bot.updates")
@@ -67,4 +68,7 @@ async def purge_old_records(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Daily: delete anonymous records older than the retention period."""
     svc = services(context)
     deleted = svc.store.purge_older_than(context.bot_data["retention_days"])
+    # ended quiz events (participants' names and answers) go after EVENT_KEEP_DAYS
+    store = QuizStore(svc.store)
+    deleted["quiz_events"] = store.purge_events(svc.store.clock() - EVENT_KEEP_DAYS * 86400)
     log.info("retention purge deleted=%s", deleted)
