@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from bot.core.content import ID_RE, Source
+from bot.core.content import Source
 from bot.core.errors import ContentError, Problem
 from bot.core.text import fold
-from bot.core.yamlsrc import LineDict, LineList, load_yaml
+from bot.core.yamlsrc import LineDict, LineList, check_fields, load_yaml
 
 LANGS = ("lo", "en")
 COUNTRIES = ("LA", "TH", "KR", "JP")
@@ -662,15 +662,7 @@ class _Loader:
         def bad(key: str, msg: str, line: int | None = None) -> None:
             self.bad(line or raw.line_of(key), f"{label}{key}", msg)
 
-        allowed = PLACE_REQUIRED + PLACE_OPTIONAL
-        for key in raw:
-            if key not in allowed:
-                bad(str(key), f"unknown field (allowed: {', '.join(allowed)})")
-        for key in PLACE_REQUIRED:
-            if key not in raw:
-                bad(key, "missing field", raw.line)
-        if "id" in raw and (not isinstance(pid, str) or not ID_RE.match(pid)):
-            bad("id", "id must be lowercase letters, digits and '-' (2-41 characters)")
+        check_fields(raw, PLACE_REQUIRED, PLACE_OPTIONAL, bad)
         kind = raw.get("kind")
         if "kind" in raw and kind not in KINDS:
             bad("kind", f"unknown kind {kind!r} (known: {', '.join(KINDS)})")

@@ -15,7 +15,7 @@ from typing import Any
 
 from bot.core.errors import ContentError, Problem
 from bot.core.text import fold
-from bot.core.yamlsrc import LineDict, LineList, load_yaml
+from bot.core.yamlsrc import LineDict, LineList, check_fields, load_yaml
 
 LANGS = ("lo", "en")
 VARIANT_LANGS = ("lo", "en", "th", "rom")
@@ -25,7 +25,6 @@ CATEGORIES = ("thailand", "korea", "japan", "fraud", "centres", "help", "prepari
 MAX_ANSWER_CHARS = 3000
 MAX_TITLE_CHARS = 40
 MIN_VARIANTS = 3
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 
 REQUIRED = ("id", "category", "title", "questions", "answer", "related", "sources", "reviewed")
 OPTIONAL = ("needs_native_review", "notes", "country")
@@ -160,14 +159,7 @@ def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, lis
     def bad(key: str, msg: str, line: int | None = None) -> None:
         probs.append(Problem(name, line or raw.line_of(key), f"{label}{key}", msg))
 
-    for key in raw:
-        if key not in REQUIRED and key not in OPTIONAL:
-            bad(str(key), f"unknown field (allowed: {', '.join(REQUIRED + OPTIONAL)})")
-    for key in REQUIRED:
-        if key not in raw:
-            bad(key, "missing field", raw.line)
-    if not isinstance(eid, str) or not ID_RE.match(eid):
-        bad("id", "id must be lowercase letters, digits and '-' (2-41 characters)")
+    check_fields(raw, REQUIRED, OPTIONAL, bad)
     category = raw.get("category")
     if "category" in raw and category not in CATEGORIES and category != stem:
         bad("category", f"unknown category {category!r} (known: {', '.join(CATEGORIES)})")

@@ -22,7 +22,7 @@ from typing import Any
 
 from bot.core.dialogue import Button, Reply
 from bot.core.errors import ContentError, Problem
-from bot.core.yamlsrc import LineDict, LineList, load_yaml
+from bot.core.yamlsrc import LineDict, LineList, check_fields, load_yaml
 from bot.i18n import N_, translator
 
 LANGS = ("lo", "en")
@@ -36,7 +36,6 @@ MAX_OPTION = 100
 MAX_EXPLANATION = 200
 MAX_EXPLANATION_LINE_FEEDS = 2
 MIN_OPTIONS, MAX_OPTIONS = 2, 6
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
 REQUIRED = ("id", "topic", "difficulty", "faq", "question", "options", "explanation")
 OPTIONAL = ("needs_native_review", "keep_order", "notes")
 
@@ -126,14 +125,7 @@ def _parse_question(
     def bad(key: str, msg: str, line: int | None = None) -> None:
         probs.append(Problem(name, line or raw.line_of(key), f"{label}{key}", msg))
 
-    for key in raw:
-        if key not in REQUIRED and key not in OPTIONAL:
-            bad(str(key), f"unknown field (allowed: {', '.join(REQUIRED + OPTIONAL)})")
-    for key in REQUIRED:
-        if key not in raw:
-            bad(key, "missing field", raw.line)
-    if "id" in raw and (not isinstance(qid, str) or not ID_RE.match(qid)):
-        bad("id", "id must be lowercase letters, digits and '-' (2-41 characters)")
+    check_fields(raw, REQUIRED, OPTIONAL, bad)
     topic = raw.get("topic")
     if "topic" in raw and topic not in TOPICS:
         bad("topic", f"unknown topic {topic!r} (use {', '.join(TOPICS)})")
