@@ -38,18 +38,24 @@ def _store(args: argparse.Namespace):
         return None
 
 
-def _content(args: argparse.Namespace, content_dir: Callable) -> Content | None:
+def _content(
+    args: argparse.Namespace, content_dir: Callable, overlay_path: Callable | None = None
+) -> Content | None:
+    """The content as the bot serves it: with the admins' edits (BOT_OVERLAY)."""
     from bot.core.content import load_content
 
+    overlay = overlay_path(args) if overlay_path else None
     try:
-        return load_content(content_dir(args))
+        return load_content(content_dir(args), overlay_path=overlay)
     except ContentError as exc:
         for p in exc.problems:
             print(f"error: {p}", file=sys.stderr)
         return None
 
 
-def cmd_stats(args: argparse.Namespace, content_dir: Callable) -> int:
+def cmd_stats(
+    args: argparse.Namespace, content_dir: Callable, overlay_path: Callable | None = None
+) -> int:
     """Questions, decisions, feedback, topics, languages and quiz plays: 7 and 30 days."""
     from bot.storage import admin as db
 
@@ -62,7 +68,7 @@ def cmd_stats(args: argparse.Namespace, content_dir: Callable) -> int:
     quiz = db.quiz_plays_since(store, since)
     short = core.compute_stats(asked, fb, quiz, now, 7)
     long = core.compute_stats(asked, fb, quiz, now, 30)
-    content = _content(args, content_dir)
+    content = _content(args, content_dir, overlay_path)
     print(core.stats_text(short, long, content, "en"))
     if args.png:
         from bot.core.chart import stats_png
@@ -72,13 +78,15 @@ def cmd_stats(args: argparse.Namespace, content_dir: Callable) -> int:
     return 0
 
 
-def cmd_missed(args: argparse.Namespace, content_dir: Callable) -> int:
+def cmd_missed(
+    args: argparse.Namespace, content_dir: Callable, overlay_path: Callable | None = None
+) -> int:
     """Questions the bot could not answer, near-duplicates grouped, most frequent first."""
     from bot.core.matching import Matcher
     from bot.storage import admin as db
 
     store = _store(args)
-    content = _content(args, content_dir)
+    content = _content(args, content_dir, overlay_path)
     if store is None or content is None:
         return 1
     rows = db.unanswered_since(store, time.time() - args.days * 86400, core.MAX_MISSED_ROWS)
@@ -100,9 +108,11 @@ def cmd_missed(args: argparse.Namespace, content_dir: Callable) -> int:
     return 0
 
 
-def cmd_coverage(args: argparse.Namespace, content_dir: Callable) -> int:
+def cmd_coverage(
+    args: argparse.Namespace, content_dir: Callable, overlay_path: Callable | None = None
+) -> int:
     """Per entry and language: variants, answer length, review date, native review, stale."""
-    content = _content(args, content_dir)
+    content = _content(args, content_dir, overlay_path)
     if content is None:
         return 1
     rows = core.coverage(content, core.today(time.time))
@@ -112,13 +122,15 @@ def cmd_coverage(args: argparse.Namespace, content_dir: Callable) -> int:
     return 0
 
 
-def add_admin_verbs(sub, content_arg: Callable, content_dir: Callable) -> None:
+def add_admin_verbs(
+    sub, content_arg: Callable, content_dir: Callable, overlay_path: Callable | None = None
+) -> None:
     """stats, missed and coverage, each with help (bot/cli.py calls this)."""
     p = sub.add_parser("stats", help="questions, answers, feedback, topics: last 7 and 30 days")
     content_arg(p)
     p.add_argument("--db", type=Path, default=None, help=DB_HELP)
     p.add_argument("--png", type=Path, default=None, help="also write the chart to this PNG file")
-    p.set_defaults(func=lambda a: cmd_stats(a, content_dir))
+    p.set_defaults(func=lambda a: cmd_stats(a, content_dir, overlay_path))
 
     p = sub.add_parser("missed", help="unanswered questions, similar ones grouped, with counts")
     content_arg(p)
@@ -126,10 +138,10 @@ def add_admin_verbs(sub, content_arg: Callable, content_dir: Callable) -> None:
     p.add_argument("--days", type=int, default=30, help="how far back (default 30 days)")
     p.add_argument("--csv", action="store_true", help="CSV for a spreadsheet")
     p.add_argument("--all", action="store_true", help="include questions the bot answers now")
-    p.set_defaults(func=lambda a: cmd_missed(a, content_dir))
+    p.set_defaults(func=lambda a: cmd_missed(a, content_dir, overlay_path))
 
     p = sub.add_parser("coverage", help="per entry and language: variants, answer, review dates")
     content_arg(p)
     p.add_argument("--csv", action="store_true", help="CSV for a spreadsheet")
     p.add_argument("--stale", action="store_true", help=f"only entries reviewed over {core.STALE_DAYS} days ago")  # fmt: skip
-    p.set_defaults(func=lambda a: cmd_coverage(a, content_dir))
+    p.set_defaults(func=lambda a: cmd_coverage(a, content_dir, overlay_path))

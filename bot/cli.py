@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from bot.core.content import default_content_dir, load_content
+from bot.core.content import default_content_dir, default_overlay_path, load_content
 from bot.core.errors import ContentError
 
 
@@ -16,22 +16,53 @@ def _content_arg(p: argparse.ArgumentParser) -> None:
         "--content",
         type=Path,
         default=None,
-        help="content folder (default: BOT_CONTENT_DIR or the project's content/)",
+        help="content folder (default: BOT_CONTENT_DIR or the project's content/); admins' "
+        "edits are read from BOT_OVERLAY (default: overlay.yaml in the content folder)",
     )
 
 
-def _content_dir(args: argparse.Namespace) -> Path:
+def _env(name: str) -> str | None:
+    """A setting from the environment, else from ./.env (as `run` reads them)."""
     import os
 
+    from bot.config import ConfigError, read_dotenv
+
+    if os.environ.get(name):
+        return os.environ[name]
+    try:
+        return read_dotenv(Path.cwd() / ".env").get(name) or None
+    except ConfigError:  # `run` reports a broken .env; these verbs need only paths
+        return None
+
+
+def _content_dir(args: argparse.Namespace) -> Path:
     if args.content:
         return args.content
-    env = os.environ.get("BOT_CONTENT_DIR")
+    env = _env("BOT_CONTENT_DIR")
     return Path(env) if env else default_content_dir()
 
 
-def _load_or_report(root: Path):
+def _overlay_path(args: argparse.Namespace) -> Path:
+    """The admins' edits the bot serves: BOT_OVERLAY, else overlay.yaml in the content folder."""
+    env = _env("BOT_OVERLAY")
+    return Path(env) if env else default_overlay_path(_content_dir(args))
+
+
+def _warn_unused_overlay(content_dir: Path, overlay_path: Path) -> None:
+    """An overlay left in the content folder while BOT_OVERLAY points elsewhere holds edits
+    the bot no longer serves (e.g. after an upgrade): say so rather than lose them quietly."""
+    stray = default_overlay_path(content_dir)
+    if stray.exists() and stray.resolve() != Path(overlay_path).resolve():
+        print(
+            f"warning: {stray} is not used: admins' edits are read from {overlay_path} "
+            "(BOT_OVERLAY). Move it there, or fold its edits into content/faq/ (docs/ADMIN.md)",
+            file=sys.stderr,
+        )
+
+
+def _load_or_report(root: Path, overlay_path: Path | None = None):
     try:
-        return load_content(root)
+        return load_content(root, overlay_path=overlay_path)
     except ContentError as exc:
         for p in exc.problems:
             print(f"error: {p}", file=sys.stderr)
@@ -43,8 +74,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Check every content file; exit 1 with file:line messages when anything is wrong."""
     from bot.core.validate import validate_all
 
-    root = _content_dir(args)
-    problems, summary = validate_all(root)
+    root, overlay = _content_dir(args), _overlay_path(args)
+    _warn_unused_overlay(root, overlay)
+    problems, summary = validate_all(root, overlay_path=overlay)
     for p in problems:
         print(f"error: {p}", file=sys.stderr)
     if problems:
@@ -60,7 +92,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from bot.core.matching import Matcher
     from bot.core.text import language_of
 
-    content = _load_or_report(_content_dir(args))
+    content = _load_or_report(_content_dir(args), _overlay_path(args))
     if content is None:
         return 1
     matcher = Matcher(content)
@@ -95,7 +127,11 @@ def _open_services(settings):
 
     try:
         return Services.open(
-            settings.content_dir, settings.db_path, settings.admin_ids, settings.facilitator_ids
+            settings.content_dir,
+            settings.db_path,
+            settings.admin_ids,
+            settings.facilitator_ids,
+            overlay_path=settings.overlay_path,
         )
     except ContentError as exc:
         for p in exc.problems:
@@ -128,6 +164,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
+    _warn_unused_overlay(settings.content_dir, settings.overlay_path)
     services = _open_services(settings)
     if services is None:
         return 1
@@ -204,8 +241,11 @@ def cmd_chat(args: argparse.Namespace) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     root = args.content or settings.content_dir
+    overlay = _overlay_path(args) if args.content else settings.overlay_path
     try:
-        services = Services.open(root, args.db or settings.db_path, settings.admin_ids)
+        services = Services.open(
+            root, args.db or settings.db_path, settings.admin_ids, overlay_path=overlay
+        )
     except ContentError as exc:
         for p in exc.problems:
             print(f"error: {p}", file=sys.stderr)
@@ -266,7 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_bench)
     from bot.admin_cli import add_admin_verbs  # stats, missed, coverage (docs/ADMIN.md)
 
-    add_admin_verbs(sub, _content_arg, _content_dir)
+    add_admin_verbs(sub, _content_arg, _content_dir, _overlay_path)
     return parser
 
 

@@ -30,6 +30,9 @@ class Settings:
     port: int = 8080
     retention_days: int = 180
     facilitator_ids: frozenset[int] = field(default_factory=frozenset)  # may run quiz events
+    # admins' edits made in Telegram (docs/ADMIN.md): data, so in production it lives beside
+    # the database (BOT_OVERLAY), not in the read-only content folder
+    overlay_path: Path = PROJECT_ROOT / "content" / "overlay.yaml"
 
     @property
     def base_url(self) -> str:
@@ -45,7 +48,7 @@ class Settings:
             f"db_path={str(self.db_path)!r}, content_dir={str(self.content_dir)!r}, "
             f"admin_ids={sorted(self.admin_ids)}, webhook_url={self.webhook_url!r}, "
             f"webhook_secret={'set' if self.webhook_secret else 'unset'}, port={self.port}, "
-            f"retention_days={self.retention_days})"
+            f"retention_days={self.retention_days}, overlay_path={str(self.overlay_path)!r})"
         )
 
 
@@ -107,6 +110,10 @@ def load_settings(
     if not content_dir.is_dir():
         errors.append(f"BOT_CONTENT_DIR: {content_dir} is not a folder")
     db_path = Path(env.get("BOT_DB") or PROJECT_ROOT / "data" / "bot.sqlite3")
+    overlay_path = overlay_setting(env, content_dir)
+    problem = overlay_folder_problem(overlay_path) if env.get("BOT_OVERLAY") else None
+    if problem:  # (the default's folder is BOT_CONTENT_DIR, checked above)
+        errors.append(f"BOT_OVERLAY: {problem}")
     webhook_url = env.get("BOT_WEBHOOK_URL", "").strip() or None
     webhook_secret = env.get("BOT_WEBHOOK_SECRET", "").strip() or None
     if webhook_url and not webhook_url.startswith("https://"):
@@ -128,7 +135,34 @@ def load_settings(
         port,
         retention_days,
         facilitator_ids=frozenset(facilitator_ids),
+        overlay_path=overlay_path,
     )
+
+
+def overlay_setting(env: dict[str, str], content_dir: Path) -> Path:
+    """BOT_OVERLAY, or overlay.yaml in the content folder (local use, as before)."""
+    from bot.core.content import default_overlay_path
+
+    raw = env.get("BOT_OVERLAY", "").strip()
+    return Path(raw) if raw else default_overlay_path(content_dir)
+
+
+def overlay_folder_problem(path: Path) -> str | None:
+    """What stops the bot from ever writing `path`: its folder is not a folder, or is
+    missing and cannot be made (the first existing folder above it is not writable)."""
+    if path.is_dir():
+        return f"{path} is a folder; give the file, e.g. {path / 'overlay.yaml'}"
+    folder = path.parent
+    if folder.is_dir():
+        return None
+    above = folder
+    while not above.exists() and above != above.parent:
+        above = above.parent
+    if not above.is_dir():
+        return f"{above} is not a folder, so {folder} cannot hold the overlay"
+    if not os.access(above, os.W_OK | os.X_OK):
+        return f"the folder {folder} does not exist and cannot be made ({above} is not writable)"
+    return None
 
 
 def _int(env: dict[str, str], name: str, default: int, lo: int, hi: int, errors: list[str]) -> int:

@@ -1,7 +1,8 @@
 """Admin content changes, safely: check, preview, write, record, undo, reload.
 
 One edit at a time (a lock), each in the same steps:
-1. read content/overlay.yaml and apply the edit to it as data (bot/core/admin.py);
+1. read the overlay file (BOT_OVERLAY, default content/overlay.yaml: the one the content
+   was loaded with) and apply the edit to it as data (bot/core/admin.py);
 2. load the would-be content from disk with that overlay and run the same validation
    as `python -m bot validate`: if anything is wrong nothing is written;
 3. write the overlay atomically (temporary file, fsync, os.replace) inside the
@@ -21,12 +22,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.core import admin as core
-from bot.core.content import Content, load_content
+from bot.core.content import Content, default_overlay_path, load_content, source_name
 from bot.core.dialogue import Dialogue
 from bot.core.errors import ContentError, Problem
 from bot.core.matching import Matcher
 from bot.core.overlay import (
-    OVERLAY_FILE,
     dump_state,
     entry_state,
     is_empty,
@@ -75,7 +75,14 @@ class ContentEditor:
 
     @property
     def overlay_path(self) -> Path:
-        return self.root / OVERLAY_FILE
+        """The file the served content was loaded with (BOT_OVERLAY), so an edit lands
+        where /reload and a restart read it."""
+        path = self.services.loaded.content.overlay_path
+        return Path(path) if path else default_overlay_path(self.root)
+
+    @property
+    def overlay_name(self) -> str:
+        return source_name(self.overlay_path, self.root)
 
     def today(self):
         return core.today(self.clock)
@@ -85,14 +92,20 @@ class ContentEditor:
     def _read_overlay(self) -> dict:
         path = self.overlay_path
         text = path.read_text(encoding="utf-8") if path.exists() else None
-        return parse_overlay(text, f"{self.root.name}/{OVERLAY_FILE}")
+        return parse_overlay(text, self.overlay_name)
+
+    def _write(self, text: str) -> None:
+        """The overlay's folder is made if need be (a fresh data volume has none yet)."""
+        self.overlay_path.parent.mkdir(parents=True, exist_ok=True)
+        db.atomic_write(self.overlay_path, text)
 
     def _check(self, overlay_text: str) -> tuple[Content | None, list[Problem]]:
-        problems, _summary = validate_all(self.root, overlay_text=overlay_text)
+        where = {"overlay_text": overlay_text, "overlay_path": self.overlay_path}
+        problems, _summary = validate_all(self.root, **where)
         if problems:
             return None, problems
         try:
-            return load_content(self.root, overlay_text=overlay_text), []
+            return load_content(self.root, **where), []
         except ContentError as exc:
             return None, exc.problems
 
@@ -110,7 +123,7 @@ class ContentEditor:
         content, problems = self._check(text)
         if content is None:
             if edit.kind == core.NEW_ENTRY:  # lines of the rendered overlay mean nothing here
-                problems = [_in_message(p, edit.entry_id) for p in problems]
+                problems = [_in_message(p, edit.entry_id, self.overlay_name) for p in problems]
             return Outcome(False, problems=tuple(problems))
         return Prepared(
             edit,
@@ -148,7 +161,7 @@ class ContentEditor:
                 new_value=new,
                 state_before=dump_state(prepared.state_before),
                 state_after=dump_state(prepared.state_after),
-                write=lambda: db.atomic_write(self.overlay_path, prepared.overlay_text),
+                write=lambda: self._write(prepared.overlay_text),
             )
             if isinstance(change_id, Outcome):
                 return change_id
@@ -206,7 +219,7 @@ class ContentEditor:
                 state_before=row["state_after"],
                 state_after=row["state_before"],
                 undoes=row["id"],
-                write=lambda: db.atomic_write(self.overlay_path, text),
+                write=lambda: self._write(text),
             )
             if isinstance(change, Outcome):
                 return change
@@ -254,8 +267,8 @@ def _changed_ids(before: Content, after: Content) -> list[str]:
     return [i for i in ids if not same(before.by_id.get(i), after.by_id.get(i))]
 
 
-def _in_message(p: Problem, entry_id: str) -> Problem:
+def _in_message(p: Problem, entry_id: str, overlay_name: str) -> Problem:
     """A problem in a new entry sent by message: name the field, not an overlay line."""
-    if p.file.endswith(OVERLAY_FILE) and p.field.startswith(f"{entry_id}."):
+    if p.file == overlay_name and p.field.startswith(f"{entry_id}."):
         return replace(p, file="message", line=None)
     return p

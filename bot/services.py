@@ -25,8 +25,10 @@ class Loaded:
     dialogue: Dialogue
 
 
-def load_loaded(content_dir: Path) -> Loaded:
-    content = load_content(content_dir)
+def load_loaded(content_dir: Path, overlay_path: Path | str | None = None) -> Loaded:
+    """Content (with the admins' overlay, BOT_OVERLAY; default content/overlay.yaml),
+    matcher, dialogue and centre directory."""
+    content = load_content(content_dir, overlay_path=overlay_path)
     directory = None
     centres = content_dir / "centres.yaml"
     if centres.exists():
@@ -56,8 +58,9 @@ class Services:
         db_path: Path | str,
         admin_ids: frozenset[int] = frozenset(),
         facilitator_ids: frozenset[int] = frozenset(),
+        overlay_path: Path | str | None = None,
     ):
-        loaded = load_loaded(content_dir)
+        loaded = load_loaded(content_dir, overlay_path)
         return cls(loaded, Store(connect(db_path)), admin_ids, facilitator_ids)
 
     @property
@@ -65,7 +68,7 @@ class Services:
         return self.loaded.dialogue
 
     def reload(self) -> list:
-        """Re-read content/ from disk and swap it in only if all of it is valid.
+        """Re-read content/ and the overlay from disk; swap them in only if all is valid.
 
         Returns the problems (file, line, field); with any, the last good content keeps
         serving. The swap is one assignment, so a reader sees the old or the new, never a mix.
@@ -74,11 +77,12 @@ class Services:
         from bot.core.validate import validate_all
 
         root = Path(self.loaded.content.root)
-        problems, _summary = validate_all(root)
+        overlay = self.loaded.content.overlay_path or None  # the file it was loaded with
+        problems, _summary = validate_all(root, overlay_path=overlay)
         if problems:
             return problems
         try:
-            loaded = load_loaded(root)
+            loaded = load_loaded(root, overlay)
         except ContentError as exc:  # changed on disk between the check and the load
             return exc.problems
         self.loaded = loaded

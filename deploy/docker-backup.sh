@@ -1,7 +1,8 @@
 #!/bin/sh
 # Nightly backup for the Docker path: the database (SQLite online backup, consistent while
-# the bot runs) and content/overlay.yaml (admins' edits made in Telegram), into backups/ in
-# the data volume; copies older than 14 days are deleted. From cron, e.g. /etc/cron.d/lao-migration-bot:
+# the bot runs) and the admins' edits made in Telegram (BOT_OVERLAY, /data/overlay.yaml),
+# into backups/ in the data volume; copies older than 14 days are deleted.
+# From cron, e.g. /etc/cron.d/lao-migration-bot:
 #   15 3 * * * root /opt/lao-migration-bot/deploy/docker-backup.sh
 # Copy the files off the server encrypted (deploy/README.md, "Backups").
 set -eu
@@ -15,8 +16,9 @@ day=$(date +%F)
 $compose exec -T bot sh -c "
     set -e
     python -m bot backup /data/backups/bot-$day.sqlite3
-    if [ -f /app/content/overlay.yaml ]; then
-        cp /app/content/overlay.yaml /data/backups/overlay-$day.yaml
+    overlay=\${BOT_OVERLAY:-/data/overlay.yaml}
+    if [ -f \"\$overlay\" ]; then
+        cp \"\$overlay\" /data/backups/overlay-$day.yaml
     fi
     find /data/backups -name 'bot-*.sqlite3' -mtime +14 -delete
     find /data/backups -name 'overlay-*.yaml' -mtime +14 -delete

@@ -2,8 +2,9 @@
 
 What an operator would trip over: an image that runs as root, installs unhashed
 packages or leaves out the content; a compose file without a restart policy or
-data volume; a systemd unit that lost its sandbox; a setting missing from
-.env.example; a dependency missing from the lock; a table PRIVACY.md does not
+data volume; a systemd unit that lost its sandbox; admins' edits (BOT_OVERLAY) saved
+anywhere but the data folder and its backups, or content mounted writable; a setting
+missing from .env.example; a dependency missing from the lock; a table PRIVACY.md does not
 mention. Tools that may be absent (hadolint, docker compose, systemd-analyze) are
 run when present and skipped otherwise.
 """
@@ -154,6 +155,20 @@ def test_dockerfile_keeps_data_in_a_volume(dockerfile):
     assert any("/data" in i.args for i in _all(dockerfile, "VOLUME"))
 
 
+def _image_env(dockerfile, name: str) -> str:
+    env = " ".join(i.args for i in _all(dockerfile, "ENV"))
+    m = re.search(rf"\b{name}=(\S+)", env)
+    assert m, f"ENV {name}= is missing from the Dockerfile"
+    return m.group(1)
+
+
+def test_dockerfile_saves_admin_edits_in_the_data_volume_not_in_content(dockerfile):
+    overlay = Path(_image_env(dockerfile, "BOT_OVERLAY"))
+    assert overlay.parent == Path(_image_env(dockerfile, "BOT_DB")).parent == Path("/data")
+    assert overlay.suffix == ".yaml"
+    assert not overlay.is_relative_to(_image_env(dockerfile, "BOT_CONTENT_DIR"))
+
+
 def test_dockerfile_healthcheck_and_cmd_use_the_cli(dockerfile):
     (hc,) = _all(dockerfile, "HEALTHCHECK")
     assert re.search(r"--interval=\d+s", hc.args) and re.search(r"--timeout=\d+s", hc.args)
@@ -182,12 +197,15 @@ def test_build_context_keeps_secrets_out_and_sources_in(dockerfile):
     patterns = [ln for ln in (x.strip() for x in lines) if ln and not ln.startswith("#")]
     for secret in (".env", "deploy/.env", "data/bot.sqlite3", ".venv/bin/python", ".git/config"):
         assert _dockerignore_excludes(patterns, secret), f"{secret} would be sent to the builder"
+    # admins' edits from a local run must not be baked into the image's content
+    assert _dockerignore_excludes(patterns, "content/overlay.yaml")
     for i in _all(dockerfile, "COPY"):
         for src in [p for p in i.args.split() if not p.startswith("--")][:-1]:
             sample = next((ROOT / src).rglob("*.py"), None) if (ROOT / src).is_dir() else None
             path = str(sample.relative_to(ROOT)) if sample else src.rstrip("/")
             if (ROOT / src).is_dir() and sample is None:
-                first = next(p for p in (ROOT / src).rglob("*") if p.is_file())
+                files = (p for p in (ROOT / src).rglob("*") if p.is_file())
+                first = min(p for p in files if p.name != "overlay.yaml")  # ignored on purpose
                 path = str(first.relative_to(ROOT))
             assert not _dockerignore_excludes(patterns, path), f"COPY {src}: {path} is ignored"
 
@@ -223,12 +241,28 @@ def test_compose_runs_the_image_with_restart_volume_and_env(compose):
     assert bot["environment"]["BOT_DB"].startswith("/data/")
 
 
-def test_compose_mounts_content_writable_for_admin_edits(compose, dockerfile):
-    env = " ".join(i.args for i in _all(dockerfile, "ENV"))
-    target = re.search(r"BOT_CONTENT_DIR=(\S+)", env).group(1)
-    mounts = [v for v in compose["services"]["bot"]["volumes"] if v.endswith(f":{target}")]
-    assert mounts == [f"../content:{target}"]  # not :ro: /edit writes content/overlay.yaml
-    assert (DEPLOY / "../content").resolve() == ROOT / "content"
+def _content_mounts(compose: dict, dockerfile) -> list[str]:
+    target = _image_env(dockerfile, "BOT_CONTENT_DIR")
+    return [v for v in compose["services"]["bot"]["volumes"] if v.split(":")[1] == target]
+
+
+def test_compose_saves_admin_edits_in_the_data_volume(compose, dockerfile):
+    bot = compose["services"]["bot"]
+    overlay = bot["environment"]["BOT_OVERLAY"]
+    assert overlay == _image_env(dockerfile, "BOT_OVERLAY")  # wins over a stray .env line
+    data = next(v.split(":")[1] for v in bot["volumes"] if v.split(":")[0] in compose["volumes"])
+    assert Path(overlay).parent == Path(data)
+
+
+def test_compose_never_mounts_content_writable(compose, dockerfile):
+    # as shipped the image's own content is used (read-only root file system)
+    assert _content_mounts(compose, dockerfile) == []
+    assert compose["services"]["bot"]["read_only"] is True
+    # the documented alternative, when uncommented, is the server's copy, read-only
+    text = _uncommented(COMPOSE.read_text(encoding="utf-8"), "# - ../content:")
+    (mount,) = _content_mounts(yaml.safe_load(text), dockerfile)
+    source, _target, mode = mount.split(":")
+    assert mode == "ro" and (DEPLOY / source).resolve() == ROOT / "content"
 
 
 def test_compose_health_check_calls_the_health_verb(compose):
@@ -243,6 +277,14 @@ def test_compose_is_hardened_and_caps_logs(compose):
     assert bot["cap_drop"] == ["ALL"]
     assert "no-new-privileges:true" in bot["security_opt"]
     assert bot["logging"]["options"]["max-size"] and bot["logging"]["options"]["max-file"]
+
+
+def _uncommented(text: str, line_start: str) -> str:
+    """compose.yaml with the one commented-out line that starts with `line_start` switched on."""
+    lines = text.splitlines()
+    (i,) = [n for n, ln in enumerate(lines) if ln.strip().startswith(line_start)]
+    lines[i] = lines[i].replace("# ", "", 1)
+    return "\n".join(lines) + "\n"
 
 
 def _with_ports_uncommented(text: str) -> str:
@@ -275,8 +317,12 @@ def _compose_command() -> list[str] | None:
     return [legacy] if legacy else None
 
 
-@pytest.mark.parametrize("ports", [False, True], ids=["polling", "webhook-port"])
-def test_docker_compose_config_accepts_the_file(tmp_path, ports):
+@pytest.mark.parametrize(
+    ("ports", "content_mount"),
+    [(False, False), (True, False), (False, True)],
+    ids=["polling", "webhook-port", "content-bind-mount"],
+)
+def test_docker_compose_config_accepts_the_file(tmp_path, ports, content_mount):
     cmd = _compose_command()
     if cmd is None:
         pytest.skip("no `docker compose` or `docker-compose` on this machine")
@@ -284,9 +330,9 @@ def test_docker_compose_config_accepts_the_file(tmp_path, ports):
     (tmp_path / "content").mkdir()
     (tmp_path / "deploy").mkdir()
     text = COMPOSE.read_text(encoding="utf-8")
-    (tmp_path / "deploy" / "compose.yaml").write_text(
-        _with_ports_uncommented(text) if ports else text, encoding="utf-8"
-    )
+    text = _with_ports_uncommented(text) if ports else text
+    text = _uncommented(text, "# - ../content:") if content_mount else text
+    (tmp_path / "deploy" / "compose.yaml").write_text(text, encoding="utf-8")
     env = ENV_EXAMPLE.read_text(encoding="utf-8") + "PORT=9090\n"
     (tmp_path / "deploy" / ".env").write_text(env, encoding="utf-8")
     clean_env = {k: v for k, v in os.environ.items() if not k.startswith(("COMPOSE_", "PORT"))}
@@ -303,7 +349,11 @@ def test_docker_compose_config_accepts_the_file(tmp_path, ports):
     bot = resolved["services"]["bot"]
     assert bot["restart"] == "unless-stopped"
     assert bot["environment"]["BOT_DB"] == "/data/bot.sqlite3"
+    assert bot["environment"]["BOT_OVERLAY"] == "/data/overlay.yaml"
     assert bot["environment"]["TELEGRAM_BOT_TOKEN"] in ("", None)
+    if content_mount:  # docker-compose 1.29 spells volumes out as mappings
+        mounts = [v for v in bot["volumes"] if "/app/content" in str(v)]
+        assert len(mounts) == 1 and ("read_only': True" in str(mounts) or ":ro" in str(mounts))
     if ports:
         published = str(bot["ports"])
         assert "9090" in published and "127.0.0.1" in published
@@ -384,16 +434,30 @@ def test_unit_limits_memory_and_system_calls(unit):
     assert "@system-service" in _values(svc, "SystemCallFilter")
 
 
-def test_unit_may_write_only_its_data_and_content_folders(unit):
+def _unit_env(section: list[tuple[str, str]], name: str) -> str:
+    values = [
+        v.split("=", 1)[1] for v in _values(section, "Environment") if v.startswith(f"{name}=")
+    ]
+    assert values, f"Environment={name}=... is missing"
+    return values[-1]
+
+
+def test_unit_may_write_only_its_data_folder(unit):
     svc = unit["Service"]
-    db = next(v.split("=", 1)[1] for v in _values(svc, "Environment") if v.startswith("BOT_DB="))
-    data_dir = str(Path(db).parent)
+    data_dir = str(Path(_unit_env(svc, "BOT_DB")).parent)
     assert data_dir == f"/var/lib/{_one(svc, 'StateDirectory')}"
-    # admins' edits are saved beside the FAQ (ContentEditor.overlay_path)
-    content_dir = f"{_one(svc, 'WorkingDirectory')}/content"
-    assert sorted(" ".join(_values(svc, "ReadWritePaths")).split()) == sorted(
-        [data_dir, content_dir]
-    )
+    # admins' edits are data (ContentEditor.overlay_path = BOT_OVERLAY): in the data folder
+    assert str(Path(_unit_env(svc, "BOT_OVERLAY")).parent) == data_dir
+    # the project, content/ included, stays read-only
+    assert " ".join(_values(svc, "ReadWritePaths")).split() == [data_dir]
+    assert _one(svc, "ProtectSystem") == "strict"
+
+
+def test_no_install_step_hands_content_to_the_bot_user():
+    """content/ ships read-only: admins' edits go to BOT_OVERLAY in the data folder."""
+    texts = [p.read_text(encoding="utf-8") for p in DEPLOY.iterdir() if p.is_file()]
+    for line in "\n".join(texts).splitlines():
+        assert not re.search(r"chown\b.*\b(10001|laobot)\b.*content", line), line
 
 
 def test_backup_timer_starts_a_backup_into_the_data_folder(unit):
@@ -407,6 +471,7 @@ def test_backup_timer_starts_a_backup_into_the_data_folder(unit):
         _one(svc, "ExecStart"),
     )
     assert _one(svc, "ReadWritePaths") == "/var/lib/lao-migration-bot"
+    assert _unit_env(svc, "BOT_OVERLAY") == _unit_env(unit["Service"], "BOT_OVERLAY")
     assert _one(timer["Timer"], "OnCalendar") and _on(timer["Timer"], "Persistent")
     assert BACKUP_TIMER.stem == BACKUP_UNIT.stem  # the timer starts the service of its name
 
@@ -459,15 +524,17 @@ def test_systemd_analyze_security_rates_the_sandbox_ok(tmp_path):
 
 @pytest.fixture
 def live_site(tmp_path):
-    """A data folder with a database holding a row, a content folder with an overlay, and
-    backups from long ago (to be pruned) and from 5 days ago (to be kept)."""
+    """A data folder with a database holding a row and the admins' overlay; a content
+    folder with a stale overlay.yaml (from before BOT_OVERLAY), which is not the one to back
+    up; backups from long ago (to be pruned) and from 5 days ago (to be kept)."""
     data, content = tmp_path / "data", tmp_path / "content"
     (data / "backups").mkdir(parents=True)
     content.mkdir()
     conn = connect(data / "bot.sqlite3")
     conn.execute("INSERT INTO users (user_id, lang, updated_at) VALUES (1, 'lo', 0)")
     conn.close()
-    (content / "overlay.yaml").write_text("entries: {}\n", encoding="utf-8")
+    (data / "overlay.yaml").write_text("changes: {}\n", encoding="utf-8")
+    (content / "overlay.yaml").write_text("stale: {}\n", encoding="utf-8")
     old, recent = data / "backups" / "bot-2000-01-01.sqlite3", data / "backups" / "bot-x.sqlite3"
     for path, days in ((old, 40), (recent, 5)):
         path.write_bytes(b"")
@@ -485,7 +552,7 @@ def _check_backup_result(data: Path, old: Path, recent: Path) -> None:
     finally:
         conn.close()
     overlay = data / "backups" / f"overlay-{day}.yaml"
-    assert overlay.read_text(encoding="utf-8") == "entries: {}\n"
+    assert overlay.read_text(encoding="utf-8") == "changes: {}\n"  # the one the bot uses
     assert not old.exists() and recent.exists()
 
 
@@ -532,6 +599,10 @@ def test_docker_backup_script_backs_up_database_and_overlay(live_site, tmp_path)
     """deploy/docker-backup.sh against a stand-in `docker` that runs the container side
     here, with /data and /app/content moved into the temporary folder."""
     data, content, old, recent = live_site
+    image_overlay = _image_env(
+        parse_dockerfile(DOCKERFILE.read_text(encoding="utf-8")), "BOT_OVERLAY"
+    )
+    assert Path(image_overlay).parent == Path("/data")
     bindir = tmp_path / "bin"
     bindir.mkdir()
     fake = bindir / "docker"
@@ -546,7 +617,8 @@ script = args[6]
 for src, dst in (("/data", {str(data)!r}), ("/app/content", {str(content)!r}),
                  ("python -m bot", {sys.executable!r} + " -m bot")):
     script = script.replace(src, dst)
-env = dict(os.environ, BOT_DB={str(data / "bot.sqlite3")!r}, PYTHONPATH={str(ROOT)!r})
+env = dict(os.environ, BOT_DB={str(data / "bot.sqlite3")!r}, PYTHONPATH={str(ROOT)!r},
+           BOT_OVERLAY={str(data / Path(image_overlay).name)!r})  # the image's ENV
 sys.exit(subprocess.run(["sh", "-c", script], env=env, cwd={str(ROOT)!r}).returncode)
 """,
         encoding="utf-8",
@@ -623,7 +695,7 @@ def test_env_example_as_shipped_gives_valid_settings():
 def test_env_example_values_when_switched_on_are_valid(tmp_path):
     lines = []
     for name, (_n, _active, value) in env_example_entries().items():
-        if name in ("BOT_CONTENT_DIR", "BOT_DB"):  # container/server paths
+        if name in ("BOT_CONTENT_DIR", "BOT_DB", "BOT_OVERLAY"):  # container/server paths
             continue
         value = {
             "TELEGRAM_BOT_TOKEN": "123456:" + "A" * 35,
@@ -634,6 +706,15 @@ def test_env_example_values_when_switched_on_are_valid(tmp_path):
     env_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     settings = load_settings(env={}, dotenv=env_file, require_token=True)
     assert settings.webhook_url and settings.webhook_url.startswith("https://")
+
+
+def test_env_example_puts_admin_edits_where_the_unit_does(unit):
+    """BOT_OVERLAY is explained, off by default (the image and the unit set it), and the
+    path it shows is the unit's, in the data folder."""
+    _n, active, value = env_example_entries()["BOT_OVERLAY"]
+    assert not active  # an active line would override the image's /data/overlay.yaml
+    assert value == _unit_env(unit["Service"], "BOT_OVERLAY")
+    assert Path(value).parent == Path(_unit_env(unit["Service"], "BOT_DB")).parent
 
 
 def test_deploy_files_call_only_real_cli_verbs():

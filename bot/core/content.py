@@ -67,6 +67,8 @@ class Content:
     by_id: dict[str, Entry] = field(repr=False)
     topics: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
     root: str = ""
+    # the admins' overlay this content was loaded with (BOT_OVERLAY); reload and edits use it
+    overlay_path: str = ""
 
     def in_category(self, category: str) -> list[Entry]:
         return [e for e in self.entries if e.category == category]
@@ -79,6 +81,19 @@ class Content:
 
 def default_content_dir() -> Path:
     return Path(__file__).resolve().parents[2] / "content"
+
+
+def default_overlay_path(root: Path | str) -> Path:
+    """Where admins' edits live unless BOT_OVERLAY says otherwise: beside the FAQ."""
+    from bot.core.overlay import OVERLAY_FILE
+
+    return Path(root) / OVERLAY_FILE
+
+
+def source_name(path: Path | str, root: Path | str) -> str:
+    """How problems name a file: relative to the content folder's parent where it lies
+    below it (content/faq/korea.yaml, data/overlay.yaml), else the full path."""
+    return _rel(Path(path), Path(root))
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -101,13 +116,20 @@ def load_topics(path: Path, name: str) -> tuple[dict[str, dict[str, str]], list[
     return {str(c): dict(t or {}) for c, t in data.items()}, []
 
 
-def load_content(root: Path | str | None = None, *, overlay_text: str | None = None) -> Content:
-    """Load content/faq/*.yaml (+ topics.yaml) with the admins' edits in content/overlay.yaml
-    applied on top; raise ContentError listing every problem. `overlay_text` stands in for
-    overlay.yaml (an edit is checked this way before it is written; docs/ADMIN.md)."""
-    from bot.core.overlay import OVERLAY_FILE, apply_overlay  # overlay builds on this module
+def load_content(
+    root: Path | str | None = None,
+    *,
+    overlay_text: str | None = None,
+    overlay_path: Path | str | None = None,
+) -> Content:
+    """Load content/faq/*.yaml (+ topics.yaml) with the admins' edits in the overlay file
+    applied on top; raise ContentError listing every problem. `overlay_path` is where the
+    edits live (BOT_OVERLAY; default content/overlay.yaml), `overlay_text` stands in for
+    that file (an edit is checked this way before it is written; docs/ADMIN.md)."""
+    from bot.core.overlay import apply_overlay  # overlay builds on this module
 
     root = Path(root) if root else default_content_dir()
+    overlay = default_overlay_path(root) if overlay_path is None else Path(overlay_path)
     problems: list[Problem] = []
     entries: list[Entry] = []
     raws: list[tuple[LineDict, str, str]] = []
@@ -135,7 +157,6 @@ def load_content(root: Path | str | None = None, *, overlay_text: str | None = N
                 problems.append(Problem(name, line, "", "each entry must be a mapping"))
                 continue
             raws.append((raw, name, path.stem))
-    overlay = root / OVERLAY_FILE
     raws, relabel, overlay_problems = apply_overlay(
         raws, overlay, _rel(overlay, root), overlay_text
     )
@@ -148,7 +169,7 @@ def load_content(root: Path | str | None = None, *, overlay_text: str | None = N
     problems += _cross_checks(entries, topics)
     if problems:
         raise ContentError(problems)
-    return Content(tuple(entries), {e.id: e for e in entries}, topics, str(root))
+    return Content(tuple(entries), {e.id: e for e in entries}, topics, str(root), str(overlay))
 
 
 def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, list[Problem]]:

@@ -1,10 +1,13 @@
-"""Admin edits kept in content/overlay.yaml and applied on top of the hand-written FAQ.
+"""Admin edits kept in one overlay file and applied on top of the hand-written FAQ.
+
+Where the file is: BOT_OVERLAY (bot/config.py), default content/overlay.yaml; in production
+it lives in the data folder beside the database, since the content ships read-only.
 
 Why a separate file: content/faq/*.yaml stay exactly as people wrote them (comments,
 order, layout), while every edit made from Telegram sits in one short file that a person
 can read, review, edit or delete by hand. The loader applies the overlay to the raw YAML
 *before* validation, so an edit passes exactly the checks a file edit passes, and a
-problem caused by the overlay names overlay.yaml and the line of the edit.
+problem caused by the overlay names the overlay file and the line of the edit.
 
     changes:                  # per-entry patches, by entry id
       kr-eps:

@@ -8,14 +8,17 @@ from bot.core.content import load_content
 from bot.core.errors import ContentError, Problem
 
 
-def validate_all(root: Path, overlay_text: str | None = None) -> tuple[list[Problem], str]:
-    """Problems in the FAQ, the centre directory and the quiz bank (those present).
+def validate_all(
+    root: Path, overlay_text: str | None = None, overlay_path: Path | str | None = None
+) -> tuple[list[Problem], str]:
+    """Problems in the FAQ (with the admins' overlay at `overlay_path`, default
+    content/overlay.yaml), the centre directory and the quiz bank (those present).
     `overlay_text`: check an admin edit before it is written (see load_content)."""
     problems: list[Problem] = []
     parts: list[str] = []
     content = None
     try:
-        content = load_content(root, overlay_text=overlay_text)
+        content = load_content(root, overlay_text=overlay_text, overlay_path=overlay_path)
         n_var = sum(len(e.variants()) for e in content.entries)
         parts.append(f"{len(content.entries)} FAQ entries, {n_var} variants")
     except ContentError as exc:

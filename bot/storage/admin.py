@@ -1,5 +1,5 @@
 """Admin storage: the audit log of content changes, the event rows /stats and /missed
-read, and the atomic write that puts an edit into content/overlay.yaml.
+read, and the atomic write that puts an edit into the overlay file (BOT_OVERLAY).
 
 The audit log (table admin_changes, migration 3 in db.py) keeps who changed what and when, the
 edited field before and after, and the entry's overlay state before and after (YAML),
