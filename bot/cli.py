@@ -1,4 +1,5 @@
-"""Command line: run | chat | ask | validate | bench. Each verb is a small function."""
+"""Command line: run | chat | ask | validate | health | backup | bench | stats | missed |
+coverage. Each verb is a small function."""
 
 from __future__ import annotations
 
@@ -46,6 +47,17 @@ def _overlay_path(args: argparse.Namespace) -> Path:
     """The admins' edits the bot serves: BOT_OVERLAY, else overlay.yaml in the content folder."""
     env = _env("BOT_OVERLAY")
     return Path(env) if env else default_overlay_path(_content_dir(args))
+
+
+def _settings(require_token: bool = False):
+    """Settings from the environment and ./.env, or None after printing what is wrong."""
+    from bot.config import ConfigError, load_settings
+
+    try:
+        return load_settings(require_token=require_token)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return None
 
 
 def _warn_unused_overlay(content_dir: Path, overlay_path: Path) -> None:
@@ -148,14 +160,11 @@ def _open_services(settings):
 def cmd_run(args: argparse.Namespace) -> int:
     """Start the Telegram bot: long polling, or a webhook with --webhook / BOT_WEBHOOK_URL.
     Stops cleanly on SIGTERM/SIGINT."""
-    from bot.config import ConfigError, load_settings
     from bot.logs import setup_logging
 
     setup_logging()
-    try:
-        settings = load_settings(require_token=True)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    settings = _settings(require_token=True)
+    if settings is None:
         return 2
     webhook = args.webhook or bool(settings.webhook_url)
     if webhook and not (settings.webhook_url and settings.webhook_secret):
@@ -194,12 +203,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_health(args: argparse.Namespace) -> int:
     """Exit 0 when content loads and the database is writable (Docker HEALTHCHECK)."""
-    from bot.config import ConfigError, load_settings
-
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    settings = _settings()
+    if settings is None:
         return 2
     services = _open_services(settings)
     if services is None:
@@ -211,13 +216,10 @@ def cmd_health(args: argparse.Namespace) -> int:
 
 def cmd_backup(args: argparse.Namespace) -> int:
     """A consistent copy of the database while the bot runs (SQLite online backup)."""
-    from bot.config import ConfigError, load_settings
     from bot.storage.db import DatabaseError, backup
 
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    settings = _settings()
+    if settings is None:
         return 2
     source = args.db or settings.db_path
     try:
@@ -232,13 +234,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     """The conversation in the terminal: no token, no network."""
     from bot.chat import run_chat
-    from bot.config import ConfigError, load_settings
     from bot.services import Services
 
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    settings = _settings()
+    if settings is None:
         return 2
     root = args.content or settings.content_dir
     overlay = _overlay_path(args) if args.content else settings.overlay_path
