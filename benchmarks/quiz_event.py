@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import multiprocessing
 import re
 import sys
 import tempfile
@@ -27,53 +26,41 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.remote_fake import RemoteFake, count, push_texts  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.tg.app import ALLOWED_UPDATES, build_application  # noqa: E402
 from tests.fakeapi import FakeBotAPI  # noqa: E402
-from tests.fakeapi.http import serve_http  # noqa: E402
 
 ADMIN = 999
 FIRST_USER = 10_000
 RATE = 30  # messages per second, Telegram's overall limit for a bot
 
 
-def _fake_server(conn) -> None:
-    """Child process: the fake Telegram over HTTP, driven through a pipe."""
-    fake = FakeBotAPI()
+def _caption(fake: FakeBotAPI, _arg: object) -> str | None:
+    photos = fake.sent(method="sendPhoto")
+    return photos[-1].params.get("caption") if photos else None
+
+
+def _answer(fake: FakeBotAPI, users: list[int]) -> None:
+    """Each user answers their newest poll with the right option."""
+    for user in users:
+        poll = fake.last_poll(user)
+        if poll is not None:
+            fake.push_poll_answer(user, poll["id"], [poll["correct_option_ids"][0]])
+
+
+COMMANDS = {
+    "say": push_texts,
+    "count": count,
+    "caption": _caption,
+    "answer": _answer,
+    "hits": lambda fake, _arg: len(fake.rate_limit_hits),
+}
+
+
+def _limit(fake: FakeBotAPI) -> None:
     fake.enforce_rate_limit(RATE, as_violation=False)  # 429s are counted, not test failures
-    server = serve_http(fake)
-    conn.send((server.url, fake.token))
-    while True:
-        cmd, arg = conn.recv()
-        if cmd == "say":
-            for user, text in arg:
-                fake.push_message(user, text, language_code="en")
-            conn.send(None)
-        elif cmd == "count":
-            conn.send(len(fake.sent(method=arg)))
-        elif cmd == "caption":
-            photos = fake.sent(method="sendPhoto")
-            conn.send(photos[-1].params.get("caption") if photos else None)
-        elif cmd == "answer":  # each user answers their newest poll, the right option
-            for user in arg:
-                poll = fake.last_poll(user)
-                if poll is not None:
-                    fake.push_poll_answer(user, poll["id"], [poll["correct_option_ids"][0]])
-            conn.send(None)
-        elif cmd == "hits":
-            conn.send(len(fake.rate_limit_hits))
-        elif cmd == "violations":
-            conn.send([str(v) for v in fake.violations])
-        elif cmd == "stop":
-            server.close()
-            conn.send(None)
-            return
-
-
-def _ask(conn, cmd, arg=None):
-    conn.send((cmd, arg))
-    return conn.recv()
 
 
 async def _until(predicate, timeout: float = 120.0) -> float:
@@ -89,10 +76,10 @@ async def _run_event(app, services, conn, n: int, questions: int, title: str) ->
     """Create an event, let n people join, ask one question, take the answers, end."""
     db = services.store.conn
     out: dict = {}
-    photos = _ask(conn, "count", "sendPhoto")
-    _ask(conn, "say", [(ADMIN, f"/event new {questions} {title}")])
-    await _until(lambda: _ask(conn, "count", "sendPhoto") > photos)
-    code = re.search(r"ev_(\w+)", _ask(conn, "caption")).group(1)
+    photos = conn("count", "sendPhoto")
+    conn("say", [(ADMIN, f"/event new {questions} {title}")])
+    await _until(lambda: conn("count", "sendPhoto") > photos)
+    code = re.search(r"ev_(\w+)", conn("caption")).group(1)
     event_id = db.execute("SELECT id FROM quiz_events WHERE code = ?", (code,)).fetchone()[0]
     users = [FIRST_USER + i for i in range(n)]
 
@@ -100,29 +87,29 @@ async def _run_event(app, services, conn, n: int, questions: int, title: str) ->
         return db.execute(sql, (event_id,)).fetchone()[0]
 
     t0 = time.perf_counter()
-    _ask(conn, "say", [(u, f"/start ev_{code}") for u in users])
+    conn("say", [(u, f"/start ev_{code}") for u in users])
     await _until(lambda: count("SELECT COUNT(*) FROM quiz_participants WHERE event_id = ?") >= n)
     out["joined_s"] = time.perf_counter() - t0
     await asyncio.sleep(1.5)  # join replies drain; the flood bucket refills
 
-    polls = _ask(conn, "count", "sendPoll")
+    polls = conn("count", "sendPoll")
     t0 = time.perf_counter()
-    _ask(conn, "say", [(ADMIN, "/event next")])
-    await _until(lambda: _ask(conn, "count", "sendPoll") - polls >= n, timeout=60)
+    conn("say", [(ADMIN, "/event next")])
+    await _until(lambda: conn("count", "sendPoll") - polls >= n, timeout=60)
     out["deliver_s"] = time.perf_counter() - t0
-    out["delivered"] = _ask(conn, "count", "sendPoll") - polls
+    out["delivered"] = conn("count", "sendPoll") - polls
     await asyncio.sleep(0.5)
 
     t0 = time.perf_counter()
-    _ask(conn, "answer", users)
+    conn("answer", users)
     answered = "SELECT COUNT(chosen) FROM quiz_polls WHERE event_id = ?"
     await _until(lambda: count(answered) >= out["delivered"])
     out["answers_s"] = time.perf_counter() - t0
 
-    messages = _ask(conn, "count", "sendMessage")
+    messages = conn("count", "sendMessage")
     t0 = time.perf_counter()
-    _ask(conn, "say", [(ADMIN, "/event end")])
-    await _until(lambda: _ask(conn, "count", "sendMessage") - messages >= n + 2)
+    conn("say", [(ADMIN, "/event end")])
+    await _until(lambda: conn("count", "sendMessage") - messages >= n + 2)
     out["end_s"] = time.perf_counter() - t0
     return out
 
@@ -142,10 +129,8 @@ async def _with_app(url, token, services, rate_limit: bool, coro_fn):
 
 
 async def main(n: int, questions: int, compare: bool) -> int:
-    parent, child = multiprocessing.Pipe()
-    proc = multiprocessing.get_context("fork").Process(target=_fake_server, args=(child,))
-    proc.start()
-    url, token = parent.recv()
+    parent = RemoteFake(COMMANDS, setup=_limit)
+    url, token = parent.url, parent.token
     try:
         with tempfile.TemporaryDirectory() as tmp:
             services = Services.open(
@@ -158,7 +143,7 @@ async def main(n: int, questions: int, compare: bool) -> int:
                 True,
                 lambda app: _run_event(app, services, parent, n, questions, "With limiter"),
             )
-            hits_limited = _ask(parent, "hits")
+            hits_limited = parent("hits")
             unlimited = None
             if compare:
                 logging.getLogger("bot.quiz").setLevel(logging.ERROR)  # 429s expected here
@@ -170,11 +155,10 @@ async def main(n: int, questions: int, compare: bool) -> int:
                     False,
                     lambda app: _deliver_only(app, services, parent, n, questions),
                 )
-            hits_total = _ask(parent, "hits")
-        violations = _ask(parent, "violations")
+            hits_total = parent("hits")
+        violations = parent("violations")
     finally:
-        _ask(parent, "stop")
-        proc.join(5)
+        parent.close()
 
     print(f"quiz event, {n} participants, fake Telegram limit {RATE} messages/s (HTTP, 127.0.0.1)")
     print(f"  {n} joins by deep link answered in   {limited['joined_s']:6.2f} s")
@@ -200,22 +184,22 @@ async def main(n: int, questions: int, compare: bool) -> int:
 async def _deliver_only(app, services, conn, n: int, questions: int) -> dict:
     """The same question to everyone without the rate limiter (no waiting for 429s)."""
     db = services.store.conn
-    photos = _ask(conn, "count", "sendPhoto")
-    _ask(conn, "say", [(ADMIN, f"/event new {questions} Without limiter")])
-    await _until(lambda: _ask(conn, "count", "sendPhoto") > photos)
-    code = re.search(r"ev_(\w+)", _ask(conn, "caption")).group(1)
+    photos = conn("count", "sendPhoto")
+    conn("say", [(ADMIN, f"/event new {questions} Without limiter")])
+    await _until(lambda: conn("count", "sendPhoto") > photos)
+    code = re.search(r"ev_(\w+)", conn("caption")).group(1)
     event_id = db.execute("SELECT id FROM quiz_events WHERE code = ?", (code,)).fetchone()[0]
     users = [FIRST_USER + n + i for i in range(n)]
-    _ask(conn, "say", [(u, f"/start ev_{code}") for u in users])
+    conn("say", [(u, f"/start ev_{code}") for u in users])
     joined = "SELECT COUNT(*) FROM quiz_participants WHERE event_id = ?"
     await _until(lambda: db.execute(joined, (event_id,)).fetchone()[0] >= n)
     await asyncio.sleep(3)  # the join replies (many refused) are over; the bucket refills
-    before = _ask(conn, "count", "sendPoll")
-    _ask(conn, "say", [(ADMIN, "/event next")])
+    before = conn("count", "sendPoll")
+    conn("say", [(ADMIN, "/event next")])
     sent = "SELECT COUNT(*) FROM quiz_rounds WHERE event_id = ?"
     await _until(lambda: db.execute(sent, (event_id,)).fetchone()[0] >= 1)
     await asyncio.sleep(3)
-    return {"delivered": _ask(conn, "count", "sendPoll") - before}
+    return {"delivered": conn("count", "sendPoll") - before}
 
 
 if __name__ == "__main__":

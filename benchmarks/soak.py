@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import multiprocessing
 import random
 import resource
 import sys
@@ -28,11 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.remote_fake import RemoteFake  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.tg.app import ALLOWED_UPDATES, build_application  # noqa: E402
 from tests.fakeapi import FakeBotAPI  # noqa: E402
-from tests.fakeapi.http import serve_http  # noqa: E402
 
 QUESTIONS = [
     "How much does it cost to go to Korea?",
@@ -58,59 +57,39 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _fake_server(conn) -> None:
-    """Child: the fake Telegram; pushes the traffic it is told to and reports counts."""
-    fake = FakeBotAPI()
+def _push(fake: FakeBotAPI, batch: list) -> None:
+    for kind, user, payload in batch:
+        if kind == "text":
+            fake.push_message(user, payload, language_code=random.choice(["en", "lo", None]))
+        elif kind == "callback":
+            fake.push_callback(user, payload, check_buttons=False)
+        elif kind == "location":
+            fake.push_location(user, *payload)
+        elif kind == "sticker":
+            fake.push_sticker(user)
+        elif kind == "edit":
+            fake.push_message(user, "hello")  # the edit below needs a message
+            fake.push_edited_message(user, payload)
+        elif kind == "inline":
+            fake.push_inline_query(user, payload)
+
+
+def _fault(fake: FakeBotAPI, arg: tuple[str, int]) -> None:
+    method, status = arg
+    fake.fail_next(method, status=status, retry_after=1 if status == 429 else None)
+
+
+def _counts(fake: FakeBotAPI, _arg: object) -> tuple:
+    per_chat = Counter(
+        str(c.params.get("chat_id")) for c in fake.calls if c.method == "sendMessage"
+    )
+    inline = sum(1 for c in fake.calls if c.method == "answerInlineQuery")
+    return dict(per_chat), inline, len(fake.pending_updates), [str(v) for v in fake.violations]
+
+
+def _block(fake: FakeBotAPI) -> None:
     for uid in BLOCKED:
         fake.block_chat(uid)
-    server = serve_http(fake)
-    conn.send((server.url, fake.token))
-    while True:
-        cmd, arg = conn.recv()
-        if cmd == "push":
-            for kind, user, payload in arg:
-                if kind == "text":
-                    fake.push_message(
-                        user, payload, language_code=random.choice(["en", "lo", None])
-                    )
-                elif kind == "callback":
-                    fake.push_callback(user, payload, check_buttons=False)
-                elif kind == "location":
-                    fake.push_location(user, *payload)
-                elif kind == "sticker":
-                    fake.push_sticker(user)
-                elif kind == "edit":
-                    fake.push_message(user, "hello")  # the edit below needs a message
-                    fake.push_edited_message(user, payload)
-                elif kind == "inline":
-                    fake.push_inline_query(user, payload)
-            conn.send(None)
-        elif cmd == "fault":
-            method, status = arg
-            fake.fail_next(method, status=status, retry_after=1 if status == 429 else None)
-            conn.send(None)
-        elif cmd == "counts":
-            per_chat = Counter(
-                str(c.params.get("chat_id")) for c in fake.calls if c.method == "sendMessage"
-            )
-            inline = sum(1 for c in fake.calls if c.method == "answerInlineQuery")
-            conn.send(
-                (
-                    dict(per_chat),
-                    inline,
-                    len(fake.pending_updates),
-                    [str(v) for v in fake.violations],
-                )
-            )
-        elif cmd == "stop":
-            server.close()
-            conn.send(None)
-            return
-
-
-def _ask(conn, cmd, arg=None):
-    conn.send((cmd, arg))
-    return conn.recv()
 
 
 class ErrorCounter(logging.Handler):
@@ -125,10 +104,8 @@ class ErrorCounter(logging.Handler):
 
 async def main(minutes: float, rate: float) -> int:
     rng = random.Random(7)
-    parent, child = multiprocessing.Pipe()
-    proc = multiprocessing.get_context("fork").Process(target=_fake_server, args=(child,))
-    proc.start()
-    url, token = parent.recv()
+    remote = RemoteFake({"push": _push, "fault": _fault, "counts": _counts}, setup=_block)
+    url, token = remote.url, remote.token
     errors = ErrorCounter()
     logging.getLogger().addHandler(errors)
     expected: Counter[str] = Counter()
@@ -194,17 +171,17 @@ async def main(minutes: float, rate: float) -> int:
                     replies = 2
                 if user not in BLOCKED:
                     expected[str(user)] += replies
-            _ask(parent, "push", batch)
+            remote("push", batch)
             sent_updates += len(batch)
             tick += 1
             if tick % 7 == 0:
-                _ask(parent, "fault", ("sendMessage", 429))
+                remote("fault", ("sendMessage", 429))
             if tick % 11 == 0:
-                _ask(parent, "fault", ("sendMessage", 502))
+                remote("fault", ("sendMessage", 502))
             await asyncio.sleep(1.0)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
-            per_chat, inline, pending, violations = _ask(parent, "counts")
+            per_chat, inline, pending, violations = remote("counts")
             got = {k: v for k, v in per_chat.items() if int(k) not in BLOCKED}
             if got == dict(expected) and inline >= inline_expected and pending == 0:
                 break
@@ -213,8 +190,7 @@ async def main(minutes: float, rate: float) -> int:
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
-    _ask(parent, "stop")
-    proc.join(5)
+    remote.close()
     lost = {k: expected[k] - got.get(k, 0) for k in expected if got.get(k, 0) < expected[k]}
     twice = {k: got[k] - expected.get(k, 0) for k in got if got[k] > expected.get(k, 0)}
     print(

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
 import random
 import sys
 import tempfile
@@ -26,12 +25,11 @@ sys.path.insert(0, str(ROOT))
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters  # noqa: E402
 
+from benchmarks.remote_fake import RemoteFake, count, push_texts  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.services import Services  # noqa: E402
 from bot.tg.app import ALLOWED_UPDATES, CONCURRENT_UPDATES, build_application  # noqa: E402
 from bot.tg.updates import PerChatUpdateProcessor  # noqa: E402
-from tests.fakeapi import FakeBotAPI  # noqa: E402
-from tests.fakeapi.http import serve_http  # noqa: E402
 
 QUESTIONS = [
     "How much does it cost to go to Korea?",
@@ -45,42 +43,16 @@ QUESTIONS = [
 ]
 
 
-def _fake_server(conn) -> None:
-    """Child process: the fake Telegram over HTTP, driven through a pipe."""
-    fake = FakeBotAPI()
-    server = serve_http(fake)
-    conn.send((server.url, fake.token))
-    while True:
-        cmd, arg = conn.recv()
-        if cmd == "push":
-            for user, text in arg:
-                fake.push_message(user, text, language_code="en")
-            conn.send(None)
-        elif cmd == "count":
-            conn.send(len(fake.sent(method="sendMessage")))
-        elif cmd == "violations":
-            conn.send([str(v) for v in fake.violations])
-        elif cmd == "stop":
-            server.close()
-            conn.send(None)
-            return
-
-
-def _ask(conn, cmd, arg=None):
-    conn.send((cmd, arg))
-    return conn.recv()
-
-
 async def _measure(app: Application, conn, n: int, users: int) -> float:
     await app.initialize()
     await app.start()
     await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0)
     rng = random.Random(1)
-    base = _ask(conn, "count")
+    base = conn("count", "sendMessage")
     batch = [(1000 + i % users, rng.choice(QUESTIONS)) for i in range(n)]
     t0 = time.perf_counter()
-    _ask(conn, "push", batch)
-    while _ask(conn, "count") - base < n:
+    conn("push", batch)
+    while conn("count", "sendMessage") - base < n:
         await asyncio.sleep(0.005)
     rate = n / (time.perf_counter() - t0)
     await app.updater.stop()
@@ -94,10 +66,8 @@ async def _echo(update: Update, context) -> None:
 
 
 async def main(n: int, users: int) -> None:
-    parent, child = multiprocessing.Pipe()
-    proc = multiprocessing.get_context("fork").Process(target=_fake_server, args=(child,))
-    proc.start()
-    url, token = parent.recv()
+    remote = RemoteFake({"push": push_texts, "count": count})
+    url, token = remote.url, remote.token
     try:
         echo = (
             (
@@ -110,17 +80,16 @@ async def main(n: int, users: int) -> None:
             .build()
         )
         echo.add_handler(MessageHandler(filters.TEXT, _echo))
-        echo_rate = await _measure(echo, parent, n, users)
+        echo_rate = await _measure(echo, remote, n, users)
 
         with tempfile.TemporaryDirectory() as tmp:
             services = Services.open(ROOT / "content", Path(tmp) / "bench.sqlite3")
             settings = Settings(token=token, api_url=url)
             app = build_application(settings, services, rate_limit=False)
-            bot_rate = await _measure(app, parent, n, users)
-        violations = _ask(parent, "violations")
+            bot_rate = await _measure(app, remote, n, users)
+        violations = remote("violations")
     finally:
-        _ask(parent, "stop")
-        proc.join(5)
+        remote.close()
     print(f"echo bot : {echo_rate:7.1f} answered messages/s ({n} messages, {users} users)")
     print(f"FAQ bot  : {bot_rate:7.1f} answered questions/s ({bot_rate / echo_rate:.0%} of echo)")
     assert not violations, violations
