@@ -5,7 +5,7 @@
 The fake Telegram runs in a child process; the bot (the real Application,
 polling over HTTP on 127.0.0.1) runs here. Traffic: questions in Lao and
 English, buttons, deep links, locations, inline queries, stickers, edits,
-unknown callbacks; faults: 429 with retry_after, 502 network errors, users who
+unknown callbacks, solo quizzes played to the end; faults: 429 with retry_after, 502 network errors, users who
 blocked the bot (403). At the end it checks that every update got exactly the
 replies it should (none lost, none answered twice), that no handler raised,
 and prints RSS at start and end.
@@ -87,6 +87,42 @@ def _counts(fake: FakeBotAPI, _arg: object) -> tuple:
     return dict(per_chat), inline, len(fake.pending_updates), [str(v) for v in fake.violations]
 
 
+QUIZ_USERS = range(3000, 3020)  # each plays solo quizzes of 5 questions, one after another
+QUIZ_LEN = 5
+_quiz: dict[int, dict[str, int]] = {}  # child-side state per quiz player
+
+
+def _quiz_step(fake: FakeBotAPI, users: list[int]) -> None:
+    """Each player starts a round (/quiz: intro message + poll) or answers the poll they
+    got (-> the next poll, or after the last one the score message), strictly in turn:
+    nothing is pushed before the bot's previous reply has arrived."""
+    for user in users:
+        st = _quiz.setdefault(user, {"answers": 0, "polls": 0, "msgs": 0, "active": 0})
+        polls = len(fake.sent(user, method="sendPoll"))
+        msgs = len(fake.sent(user, method="sendMessage"))
+        if polls < st["polls"] or msgs < st["msgs"]:
+            continue  # still waiting for the bot
+        if not st["active"]:
+            fake.push_message(user, "/quiz", language_code="en")
+            st.update(active=1, answers=0, polls=st["polls"] + 1, msgs=st["msgs"] + 1)
+            continue
+        poll = fake.last_poll(user)
+        fake.push_poll_answer(user, poll["id"], [poll["correct_option_ids"][0]])
+        st["answers"] += 1
+        if st["answers"] == QUIZ_LEN:
+            st.update(active=0, msgs=st["msgs"] + 1)
+        else:
+            st["polls"] += 1
+
+
+def _quiz_expected(fake: FakeBotAPI, _arg: object) -> tuple[dict, dict, int]:
+    """Expected sendMessage per quiz player, (expected, actual) polls, rounds finished."""
+    msgs = {str(u): st["msgs"] for u, st in _quiz.items()}
+    polls = {str(u): (st["polls"], len(fake.sent(u, method="sendPoll"))) for u, st in _quiz.items()}
+    rounds = sum(len(fake.sent(u, method="sendPoll")) // QUIZ_LEN for u in _quiz)
+    return msgs, polls, rounds
+
+
 def _block(fake: FakeBotAPI) -> None:
     for uid in BLOCKED:
         fake.block_chat(uid)
@@ -104,7 +140,16 @@ class ErrorCounter(logging.Handler):
 
 async def main(minutes: float, rate: float) -> int:
     rng = random.Random(7)
-    remote = RemoteFake({"push": _push, "fault": _fault, "counts": _counts}, setup=_block)
+    remote = RemoteFake(
+        {
+            "push": _push,
+            "fault": _fault,
+            "counts": _counts,
+            "quiz": _quiz_step,
+            "quiz_expected": _quiz_expected,
+        },
+        setup=_block,
+    )
     url, token = remote.url, remote.token
     errors = ErrorCounter()
     logging.getLogger().addHandler(errors)
@@ -172,6 +217,7 @@ async def main(minutes: float, rate: float) -> int:
                 if user not in BLOCKED:
                     expected[str(user)] += replies
             remote("push", batch)
+            remote("quiz", list(QUIZ_USERS))
             sent_updates += len(batch)
             tick += 1
             if tick % 7 == 0:
@@ -181,11 +227,15 @@ async def main(minutes: float, rate: float) -> int:
             await asyncio.sleep(1.0)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
+            quiz_msgs, quiz_polls, rounds = remote("quiz_expected")
+            want = dict(expected) | {k: v for k, v in quiz_msgs.items() if v}
             per_chat, inline, pending, violations = remote("counts")
             got = {k: v for k, v in per_chat.items() if int(k) not in BLOCKED}
-            if got == dict(expected) and inline >= inline_expected and pending == 0:
+            polls_ok = all(e == a for e, a in quiz_polls.values())
+            if got == want and polls_ok and inline >= inline_expected and pending == 0:
                 break
             await asyncio.sleep(0.5)
+        expected = Counter(want)
         rss_end = _rss_mib()
         await app.updater.stop()
         await app.stop()
@@ -201,9 +251,13 @@ async def main(minutes: float, rate: float) -> int:
     )
     print(f"inline answers: {inline}/{inline_expected}; sends to blocked users: "
           f"{sum(v for k, v in per_chat.items() if int(k) in BLOCKED)}")  # fmt: skip
+    bad_polls = {u: ea for u, ea in quiz_polls.items() if ea[0] != ea[1]}
+    print(
+        f"quiz rounds played: {rounds}; quiz players with missing or extra polls: {len(bad_polls)}"
+    )
     print(f"unhandled exceptions: {len(errors.errors)}; Bot API violations: {len(violations)}")
     print(f"RSS start {rss_start:.1f} MiB, end {rss_end:.1f} MiB")
-    ok = not lost and not twice and not errors.errors and not violations
+    ok = not lost and not twice and not bad_polls and not errors.errors and not violations
     return 0 if ok else 1
 
 
