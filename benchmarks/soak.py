@@ -129,12 +129,16 @@ def _block(fake: FakeBotAPI) -> None:
 
 
 class ErrorCounter(logging.Handler):
+    """Unhandled exceptions (the application's error handler) and every warning, by logger."""
+
     def __init__(self):
-        super().__init__(logging.ERROR)
+        super().__init__(logging.WARNING)
         self.errors: list[str] = []
+        self.warnings: Counter[str] = Counter()
 
     def emit(self, record):
-        if record.name == "bot.errors":  # the application's error handler: an unhandled exception
+        self.warnings[f"{record.name} {record.levelname}"] += 1
+        if record.name == "bot.errors":
             self.errors.append(record.getMessage())
 
 
@@ -255,6 +259,7 @@ async def main(minutes: float, rate: float) -> int:
     print(
         f"quiz rounds played: {rounds}; quiz players with missing or extra polls: {len(bad_polls)}"
     )
+    print(f"warnings and handled errors by logger: {dict(errors.warnings) or 'none'}")
     print(f"unhandled exceptions: {len(errors.errors)}; Bot API violations: {len(violations)}")
     print(f"RSS start {rss_start:.1f} MiB, end {rss_end:.1f} MiB")
     ok = not lost and not twice and not bad_polls and not errors.errors and not violations

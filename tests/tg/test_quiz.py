@@ -410,3 +410,15 @@ async def test_forget_removes_a_participant_and_their_answers(bot):
     assert db(bot).execute("SELECT COUNT(*) FROM quiz_participants").fetchone()[0] == 0
     assert db(bot).execute("SELECT COUNT(*) FROM quiz_polls").fetchone()[0] == 0
     assert "No answers yet" in await bot.say(ADMIN_ID, "/event board")
+
+
+async def test_quiz_messages_survive_a_network_error(bot, monkeypatch):
+    """A 502 on the quiz's own sends is retried like every other send (soak finding)."""
+    import bot.tg.resilience as r
+
+    monkeypatch.setattr(r, "BACKOFF_S", 0.01)
+    bot.fake.fail_next("sendMessage", status=502)
+    bot.fake.fail_next("sendPoll", status=502)
+    await bot.say(501, "/quiz")
+    assert bot.fake.sent(501, method="sendMessage")  # the intro arrived
+    assert bot.fake.last_poll(501) is not None  # and the first question

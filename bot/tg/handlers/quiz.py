@@ -44,6 +44,7 @@ from bot.quiz_service import (
 from bot.storage.quiz import QuizStore
 from bot.tg.handlers.common import user_lang
 from bot.tg.render import keyboard, to_html_messages
+from bot.tg.resilience import with_retry
 
 log = logging.getLogger("bot.quiz")
 
@@ -207,10 +208,12 @@ async def perform(app: Application, outs: list[Out]) -> None:
         elif isinstance(out, Say | Ask):
             await _deliver(app, out, None)
         elif isinstance(out, Photo):
-            await _safe(app.bot.send_photo(out.chat_id, out.png, caption=out.caption[:1024]))
+            await _safe(
+                lambda out=out: app.bot.send_photo(out.chat_id, out.png, caption=out.caption[:1024])
+            )
         elif isinstance(out, Document):
             await _safe(
-                app.bot.send_document(
+                lambda out=out: app.bot.send_document(
                     out.chat_id, out.data, filename=out.filename, caption=out.caption[:1024]
                 )
             )
@@ -242,15 +245,17 @@ async def _deliver(app: Application, out: Say | Ask, event_id: int | None) -> bo
     try:
         if isinstance(out, Ask):
             p = out.poll
-            message = await app.bot.send_poll(
-                out.user_id,
-                p.question,
-                list(p.options),
-                is_anonymous=False,  # so Telegram sends us poll_answer updates
-                type="quiz",
-                correct_option_ids=[p.correct],
-                explanation=p.explanation or None,
-                open_period=p.open_period,
+            message = await with_retry(
+                lambda: app.bot.send_poll(
+                    out.user_id,
+                    p.question,
+                    list(p.options),
+                    is_anonymous=False,  # so Telegram sends us poll_answer updates
+                    type="quiz",
+                    correct_option_ids=[p.correct],
+                    explanation=p.explanation or None,
+                    open_period=p.open_period,
+                )
             )
             quiz.poll_sent(out, message.poll.id)
             if out.timer:
@@ -269,12 +274,15 @@ async def _deliver(app: Application, out: Say | Ask, event_id: int | None) -> bo
 async def _send_reply(app: Application, chat_id: int, reply: Reply) -> None:
     messages = to_html_messages(reply)
     for i, html in enumerate(messages):
-        await app.bot.send_message(
-            chat_id,
-            html,
-            parse_mode=ParseMode.HTML,
-            reply_markup=keyboard(reply) if i == len(messages) - 1 else None,
-            disable_web_page_preview=True,
+        markup = keyboard(reply) if i == len(messages) - 1 else None
+        await with_retry(
+            lambda html=html, markup=markup: app.bot.send_message(
+                chat_id,
+                html,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                disable_web_page_preview=True,
+            )
         )
 
 
@@ -301,9 +309,10 @@ async def _status(app: Application, out: Status) -> None:
         log.warning("quiz status not updated: %s", type(exc).__name__)
 
 
-async def _safe(coro) -> None:
+async def _safe(call) -> None:
+    """Send with retries (429, timeouts, network errors); a final failure is logged."""
     try:
-        await coro
+        await with_retry(call)
     except TelegramError as exc:
         log.warning("quiz send failed: %s", type(exc).__name__)
 
