@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.core import admin as core
-from bot.core.content import Content, default_overlay_path, load_content, source_name
+from bot.core.content import Content, default_overlay_path, source_name
 from bot.core.dialogue import Dialogue
 from bot.core.errors import ContentError, Problem
 from bot.core.matching import Matcher
@@ -35,7 +35,7 @@ from bot.core.overlay import (
     render_overlay,
     with_entry_state,
 )
-from bot.core.validate import validate_all
+from bot.core.validate import check_all
 from bot.i18n import N_
 from bot.services import Services
 from bot.storage import admin as db
@@ -100,14 +100,8 @@ class ContentEditor:
         db.atomic_write(self.overlay_path, text)
 
     def _check(self, overlay_text: str) -> tuple[Content | None, list[Problem]]:
-        where = {"overlay_text": overlay_text, "overlay_path": self.overlay_path}
-        problems, _summary = validate_all(self.root, **where)
-        if problems:
-            return None, problems
-        try:
-            return load_content(self.root, **where), []
-        except ContentError as exc:
-            return None, exc.problems
+        content, problems, _summary = check_all(self.root, overlay_text, self.overlay_path)
+        return content, problems
 
     def prepare(self, edit: core.Edit) -> Prepared | Outcome:
         """The edit applied to the overlay on disk and validated; nothing written."""

@@ -25,10 +25,13 @@ class Loaded:
     dialogue: Dialogue
 
 
-def load_loaded(content_dir: Path, overlay_path: Path | str | None = None) -> Loaded:
+def load_loaded(
+    content_dir: Path, overlay_path: Path | str | None = None, content: Content | None = None
+) -> Loaded:
     """Content (with the admins' overlay, BOT_OVERLAY; default content/overlay.yaml),
-    matcher, dialogue and centre directory."""
-    content = load_content(content_dir, overlay_path=overlay_path)
+    matcher, dialogue and centre directory. `content`: already loaded and checked."""
+    if content is None:
+        content = load_content(content_dir, overlay_path=overlay_path)
     directory = None
     centres = content_dir / "centres.yaml"
     if centres.exists():
@@ -74,16 +77,16 @@ class Services:
         serving. The swap is one assignment, so a reader sees the old or the new, never a mix.
         """
         from bot.core.errors import ContentError
-        from bot.core.validate import validate_all
+        from bot.core.validate import check_all
 
         root = Path(self.loaded.content.root)
         overlay = self.loaded.content.overlay_path or None  # the file it was loaded with
-        problems, _summary = validate_all(root, overlay_path=overlay)
+        content, problems, _summary = check_all(root, overlay_path=overlay)
         if problems:
             return problems
         try:
-            loaded = load_loaded(root, overlay)
-        except ContentError as exc:  # changed on disk between the check and the load
+            loaded = load_loaded(root, overlay, content)
+        except ContentError as exc:  # the directory changed on disk between check and load
             return exc.problems
         self.loaded = loaded
         return []

@@ -21,7 +21,7 @@ from typing import Any
 from bot.core.centres import find_province
 from bot.core.content import Content, Entry
 from bot.core.dialogue_types import Button, Event, Reply, Turn, Venue
-from bot.core.matching import Match, Matcher
+from bot.core.matching import SUGGEST_MIN, Match, Matcher
 from bot.core.text import language_of
 from bot.core.wheretogo import WhereToGo
 from bot.i18n import LANGS, N_, translator
@@ -344,6 +344,4 @@ class Dialogue:
                 if e
             ]
         ranked = self.matcher.index.entry_scores(query)
-        from bot.core.matching import SUGGEST_MIN
-
         return [self.content.by_id[i] for i, s in ranked[:limit] if s >= SUGGEST_MIN]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.core.content import load_content
+from bot.core.content import Content, load_content
 from bot.core.errors import ContentError, Problem
 
 
@@ -14,6 +14,15 @@ def validate_all(
     """Problems in the FAQ (with the admins' overlay at `overlay_path`, default
     content/overlay.yaml), the centre directory and the quiz bank (those present).
     `overlay_text`: check an admin edit before it is written (see load_content)."""
+    _content, problems, summary = check_all(root, overlay_text, overlay_path)
+    return problems, summary
+
+
+def check_all(
+    root: Path, overlay_text: str | None = None, overlay_path: Path | str | None = None
+) -> tuple[Content | None, list[Problem], str]:
+    """validate_all, also returning the FAQ content it loaded (None when it has problems),
+    so a caller that goes on to serve it need not load it a second time."""
     problems: list[Problem] = []
     parts: list[str] = []
     content = None
@@ -31,7 +40,7 @@ def validate_all(
             parts.append(loader(path, content))
         except ContentError as exc:
             problems += exc.problems
-    return problems, "; ".join(parts)
+    return (None if problems else content), problems, "; ".join(parts)
 
 
 def _extra_loaders():
