@@ -24,10 +24,14 @@ CATEGORIES = ("thailand", "korea", "japan", "fraud", "centres", "help", "prepari
 # with the title, review date and sources, so answers stay well inside it.
 MAX_ANSWER_CHARS = 3000
 MAX_TITLE_CHARS = 40
+# The short answer sent first must fit a phone screen: the direct answer, one next step.
+MAX_SUMMARY_CHARS = 350
 MIN_VARIANTS = 3
+# Where in a migrant's journey an entry belongs (docs/CONTENT.md topic map).
+STAGES = ("before", "working", "return", "trouble")
 
 REQUIRED = ("id", "category", "title", "questions", "answer", "related", "sources", "reviewed")
-OPTIONAL = ("needs_native_review", "notes", "country")
+OPTIONAL = ("needs_native_review", "notes", "country", "summary", "stage", "to_confirm")
 COUNTRIES = ("TH", "KR", "JP")
 CATEGORY_COUNTRY = {"thailand": "TH", "korea": "KR", "japan": "JP"}
 
@@ -37,6 +41,7 @@ class Source:
     title: str
     url: str | None = None
     document: str | None = None
+    date: dt.date | None = None  # when the source was published or last updated
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,10 @@ class Entry:
     reviewed: dt.date
     needs_native_review: bool = False
     country: str | None = None  # destination the entry is about (TH/KR/JP), if one
+    summary: dict[str, str] = field(default_factory=dict)  # short answer sent first
+    stage: str | None = None  # before / working / return / trouble
+    # facts no stored source supports: never stated as fact; `coverage` lists them
+    to_confirm: tuple[str, ...] = ()
     file: str = ""
     line: int = 0
 
@@ -190,6 +199,23 @@ def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, lis
         if len(text) > MAX_TITLE_CHARS:
             bad("title", f"{lang} title is {len(text)} characters; keep it <= {MAX_TITLE_CHARS}")
     answer = _lang_texts(raw, "answer", LANGS, bad)
+    summary = _lang_texts(raw, "summary", LANGS, bad)
+    for lang, text in summary.items():
+        if len(text) > MAX_SUMMARY_CHARS:
+            bad(
+                "summary",
+                f"{lang} summary is {len(text)} characters; it is the first message on a "
+                f"phone, keep it <= {MAX_SUMMARY_CHARS}",
+            )
+    stage = raw.get("stage")
+    if stage is not None and stage not in STAGES:
+        bad("stage", f"unknown stage {stage!r} (use {', '.join(STAGES)})")
+    to_confirm = raw.get("to_confirm", [])
+    if not isinstance(to_confirm, list) or not all(
+        isinstance(t, str) and t.strip() for t in to_confirm
+    ):
+        bad("to_confirm", "expected a list of texts (what to confirm, and with which office)")
+        to_confirm = []
     for lang, text in answer.items():
         if len(text) > MAX_ANSWER_CHARS:
             bad(
@@ -253,7 +279,7 @@ def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, lis
                 if not isinstance(s, dict) or not isinstance(s.get("title"), str):
                     bad(f"sources[{j}]", "each source needs a title", line)
                     continue
-                unknown = set(s) - {"title", "url", "document"}
+                unknown = set(s) - {"title", "url", "document", "date"}
                 if unknown:
                     bad(f"sources[{j}]", f"unknown field(s): {', '.join(sorted(unknown))}", line)
                 url, doc = s.get("url"), s.get("document")
@@ -261,7 +287,11 @@ def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, lis
                     bad(f"sources[{j}]", "each source needs a url or a document", line)
                 elif url and not re.match(r"^https?://\S+$", str(url)):
                     bad(f"sources[{j}].url", f"not a web address: {url!r}", line)
-                sources.append(Source(s["title"], url, doc))
+                sdate = s.get("date")
+                if sdate is not None and not isinstance(sdate, dt.date):
+                    bad(f"sources[{j}].date", "expected a date like 2024-05-01", line)
+                    sdate = None
+                sources.append(Source(s["title"], url, doc, sdate))
 
     reviewed = raw.get("reviewed")
     if "reviewed" in raw and not isinstance(reviewed, dt.date):
@@ -287,6 +317,9 @@ def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, lis
             reviewed=reviewed,
             needs_native_review=bool(nnr),
             country=country,
+            summary=summary,
+            stage=stage,
+            to_confirm=tuple(t.strip() for t in to_confirm),
             file=name,
             line=raw.line,
         ),

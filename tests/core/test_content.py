@@ -143,3 +143,27 @@ def test_cli_validate_exit_codes(content_copy, capsys):
     assert main(["validate", "--content", str(content_copy)]) == 1
     err = capsys.readouterr().err
     assert "thailand.yaml" in err and "nowhere" in err
+
+
+def test_summary_too_long(content_copy):
+    _break(
+        content_copy,
+        TH,
+        "  answer:\n",
+        "  summary:\n    lo: ສັ້ນ\n    en: " + "x" * 351 + "\n  answer:\n",
+    )
+    probs = "\n".join(_problems(content_copy))
+    assert "[th-legal-ways.summary] en summary is 351 characters" in probs
+
+
+def test_unknown_stage(content_copy):
+    _break(content_copy, TH, "  category: thailand\n", "  category: thailand\n  stage: later\n")
+    line = _line_of(content_copy, TH, "stage: later")
+    probs = "\n".join(_problems(content_copy))
+    assert f"thailand.yaml:{line}: [th-legal-ways.stage] unknown stage 'later'" in probs
+
+
+def test_source_date_must_be_a_date(content_copy):
+    _break(content_copy, TH, "  sources:\n    - {title: ", "  sources:\n    - {date: soon, title: ")
+    probs = "\n".join(_problems(content_copy))
+    assert "[th-legal-ways.sources[0].date] expected a date" in probs
