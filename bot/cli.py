@@ -126,8 +126,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
             }
             print(json.dumps(row, ensure_ascii=False), flush=True)
         else:
-            for reply in dialogue.on_text(q, lang=args.lang or lang).replies:
+            reply_lang = args.lang or lang
+            for reply in dialogue.on_text(q, lang=reply_lang).replies:
                 print(reply.as_plain_text())
+                print()
+            if m.decision == "answer" and m.id in content.by_id:
+                # what the "Sources" button shows: checking an answer means checking these
+                print(dialogue.sources_reply(content.by_id[m.id], reply_lang).text)
                 print()
     return 0
 

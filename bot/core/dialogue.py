@@ -7,7 +7,8 @@ adapter hands to storage.
 
 Callback data is short and versioned by prefix (Telegram allows 64 bytes):
   m                menu            c:<category>     topics of a category
-  f:<id>           an FAQ answer   fb:<id>:<1|0>    "did this help?"
+  f:<id>           an FAQ answer (short)              fb:<id>:<1|0>    "did this help?"
+  fa:<id>          the full answer                    fs:<id>          its sources
   l:<lo|en>        set language    lang             choose a language
   h                hotlines        ctr              service centres
   q                quiz            p:<province>     centres in a province
@@ -206,6 +207,10 @@ class Dialogue:
             return Turn([self.category_reply(rest, lang)])
         if head == "f" and rest in self.content.by_id:
             return Turn([self.answer_reply(self.content.by_id[rest], lang)])
+        if head == "fa" and rest in self.content.by_id:
+            return Turn([self.answer_reply(self.content.by_id[rest], lang, full=True)])
+        if head == "fs" and rest in self.content.by_id:
+            return Turn([self.sources_reply(self.content.by_id[rest], lang)])
         if head == "fb":
             eid, _sep, val = rest.rpartition(":")
             if eid in self.content.by_id and val in ("0", "1"):
@@ -277,9 +282,14 @@ class Dialogue:
         label = _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
         return Reply(_("Choose a topic:"), title=label, buttons=(*rows, *self._menu_row(lang)))
 
-    def answer_reply(self, entry: Entry, lang: str, asked_lang: str | None = None) -> Reply:
+    def answer_reply(
+        self, entry: Entry, lang: str, asked_lang: str | None = None, full: bool = False
+    ) -> Reply:
+        """The short answer first (it fits a phone screen), "More" for the full answer and
+        "Sources" for where the facts come from; entries without a summary send the full text."""
         _ = translator(lang)
-        text = entry.answer[lang]
+        short = not full and lang in entry.summary
+        text = entry.summary[lang] if short else entry.answer[lang]
         if asked_lang and asked_lang != lang:
             note = (
                 _("You wrote in English; here is the answer in Lao, your chosen language.")
@@ -287,16 +297,17 @@ class Dialogue:
                 else _("You wrote in Lao; here is the answer in English, your chosen language.")
             )
             text = f"{note}\n\n{text}"
-        sources = "; ".join(s.title for s in entry.sources)
-        footer = _(
-            "Checked: {date}. Sources: {sources}", date=entry.reviewed.isoformat(), sources=sources
-        )
+        footer = _("Checked: {date}", date=entry.reviewed.isoformat())
+        first: list[Button] = []
+        if short:
+            first.append(Button(_("📖 More"), f"fa:{entry.id}"))
+        first.append(Button(_("📚 Sources"), f"fs:{entry.id}"))
         related = [
             Button(self.content.by_id[r].title[lang], f"f:{r}")
             for r in entry.related
             if r in self.content.by_id
         ][:3]
-        rows: list[tuple[Button, ...]] = [(b,) for b in related]
+        rows: list[tuple[Button, ...]] = [tuple(first), *((b,) for b in related)]
         if entry.category in ("help", "centres"):
             rows.append((Button(_("☎️ Hotlines"), "h"), Button(_("📍 Service centres"), "ctr")))
         rows.append(
@@ -309,6 +320,19 @@ class Dialogue:
             (Button(_("↗️ Share"), switch_inline=entry.title[lang]), Button(_("☰ Menu"), "m"))
         )
         return Reply(text, title=entry.title[lang], footer=footer, buttons=tuple(rows))
+
+    def sources_reply(self, entry: Entry, lang: str) -> Reply:
+        """Where an answer's facts come from: each source with its date and address."""
+        _ = translator(lang)
+        lines = []
+        for s in entry.sources:
+            where = s.url or s.document or ""
+            when = f" ({s.date.isoformat()})" if s.date else ""
+            lines.append(f"• {s.title}{when}\n  {where}".rstrip())
+        text = _("Sources:") + "\n" + "\n".join(lines)
+        footer = _("Checked: {date}", date=entry.reviewed.isoformat())
+        rows = ((Button(_("📖 More"), f"fa:{entry.id}"), Button(_("☰ Menu"), "m")),)
+        return Reply(text, title=entry.title[lang], footer=footer, buttons=rows)
 
     def suggest_reply(self, match: Match, lang: str) -> Reply:
         _ = translator(lang)

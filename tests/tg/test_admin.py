@@ -99,7 +99,7 @@ async def test_reload_with_broken_content_keeps_serving_and_names_file_and_line(
     admin_bot, old, new, expected
 ):
     before = await admin_bot.say(USER, "how much does it cost to work in thailand")
-    assert "Sources:" in before
+    assert "Checked: " in before
     _break(admin_bot.root, TH, old, new)
     text = await admin_bot.say(ADMIN_ID, "/reload")
     assert "NOT reloaded" in text and expected in text
@@ -111,7 +111,7 @@ async def test_reload_with_a_broken_overlay_keeps_serving(admin_bot):
     (admin_bot.root / "overlay.yaml").write_text("changes:\n  kr-nope: {}\n", encoding="utf-8")
     text = await admin_bot.say(ADMIN_ID, "/reload")
     assert "NOT reloaded" in text and "content/overlay.yaml:2" in text
-    assert "Sources:" in await admin_bot.say(USER, "what is EPS")
+    assert "Checked: " in await admin_bot.say(USER, "what is EPS")
 
 
 async def test_reload_picks_up_a_hand_edit(admin_bot):
@@ -139,7 +139,7 @@ async def test_added_question_is_previewed_saved_answered_and_survives_restart(a
     assert not (admin_bot.root / "overlay.yaml").exists()  # nothing written before confirm
     assert "Saved as change #1" in await _confirm(admin_bot)
     answer = await admin_bot.say(USER, ODD)
-    assert "EPS" in answer and "Sources:" in answer
+    assert "EPS" in answer and "Checked: " in answer
     # the preview showed exactly what the user got
     shown = preview.split("\n---\n")[1]
     assert shown == answer
@@ -319,7 +319,7 @@ async def test_undo_of_an_older_change_waits_for_later_ones(admin_bot):
         await _confirm(admin_bot)
     text = await admin_bot.say(ADMIN_ID, "/undo 1")
     assert "undo the later changes first" in text and "#2" in text
-    assert "Sources:" in await admin_bot.say(USER, ODD)  # nothing undone
+    assert "Checked: " in await admin_bot.say(USER, ODD)  # nothing undone
 
 
 # --- learning from users ------------------------------------------------------------------------

@@ -34,8 +34,9 @@ async def test_menu_category_answer_related_and_feedback(bot):
     assert "South Korea" in text
     assert "f:kr-eps" in bot.button_data(EN)
     text = await bot.press(EN, "f:kr-eps")
-    assert "Checked: 2026-" in text and "Sources:" in text
+    assert "Checked: 2026-" in text and "Sources:" not in text  # sources behind a button
     data = bot.button_data(EN)
+    assert "fs:kr-eps" in data
     assert "fb:kr-eps:1" in data and "fb:kr-eps:0" in data and "m" in data
     update = bot.fake.push_callback(EN, "fb:kr-eps:1")
     await bot.process(update)
@@ -43,6 +44,17 @@ async def test_menu_category_answer_related_and_feedback(bot):
     assert answer and "Thank you" in answer["text"]
     rows = bot.services.store.conn.execute("SELECT entry_id, helpful FROM feedback").fetchall()
     assert [tuple(r) for r in rows] == [("kr-eps", 1)]
+
+
+async def test_sources_and_full_answer_buttons(bot, loaded):
+    entry = loaded.content.by_id["kr-eps"]
+    await bot.say(EN, "/menu")
+    await bot.press(EN, "c:korea")
+    await bot.press(EN, "f:kr-eps")
+    text = await bot.press(EN, "fs:kr-eps")
+    assert "Sources:" in text and entry.sources[0].url in text
+    text = await bot.press(EN, "fa:kr-eps")
+    assert entry.answer["en"].splitlines()[0] in text
 
 
 async def test_each_menu_category_lists_its_topics(bot, loaded):
@@ -62,7 +74,7 @@ async def test_hotlines_and_centres_buttons(bot):
 
 async def test_free_text_answer(bot):
     text = await bot.say(EN, "how much does it cost to go to work in Korea?")
-    assert "Korea" in text and "Sources:" in text
+    assert "Korea" in text and "Checked: " in text
 
 
 async def test_free_text_suggest(bot):
@@ -89,7 +101,7 @@ async def test_lao_user_asking_in_english_is_answered_in_lao_and_told(bot):
 
 async def test_deep_link_opens_answer(bot):
     text = await bot.say(EN, "/start faq_fraud-passport")
-    assert "passport" in text.lower() and "Sources:" in text
+    assert "passport" in text.lower() and "Checked: " in text
 
 
 async def test_other_start_payload_is_accepted_quietly(bot):

@@ -63,7 +63,7 @@ async def test_edit_is_written_to_bot_overlay_and_survives_a_restart(fake_api, s
     restarted = await _start(fake_api, site)
     try:
         answer = await restarted.say(USER, ODD)
-        assert "EPS" in answer and "Sources:" in answer
+        assert "EPS" in answer and "Checked: " in answer
     finally:
         await restarted.app.shutdown()
 

@@ -1,0 +1,64 @@
+"""Answers fit a phone: the summary first, the full answer and the sources behind buttons."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.core.content import Content
+from bot.core.dialogue import Dialogue
+
+
+@pytest.fixture
+def dialogue(content):
+    entries = tuple(
+        dataclasses.replace(e, summary={"lo": f"ສັ້ນ {e.id}", "en": f"Short answer of {e.id}."})
+        if e.id == "kr-eps"
+        else e
+        for e in content.entries
+    )
+    return Dialogue(Content(entries, {e.id: e for e in entries}, content.topics))
+
+
+def _data(reply):
+    return [b.data for row in reply.buttons for b in row]
+
+
+@pytest.mark.parametrize("lang", ["lo", "en"])
+def test_summary_first_with_more_and_sources(dialogue, lang):
+    entry = dialogue.content.by_id["kr-eps"]
+    reply = dialogue.on_button("f:kr-eps", lang).replies[0]
+    assert reply.text == entry.summary[lang]
+    assert entry.answer[lang] not in reply.text
+    assert _data(reply)[:2] == ["fa:kr-eps", "fs:kr-eps"]
+    assert entry.reviewed.isoformat() in reply.footer
+    assert entry.sources[0].title not in reply.as_plain_text()
+
+
+def test_more_shows_the_full_answer_and_sources_list_the_addresses(dialogue):
+    entry = dialogue.content.by_id["kr-eps"]
+    full = dialogue.on_button("fa:kr-eps", "en").replies[0]
+    assert full.text == entry.answer["en"]
+    assert "fa:kr-eps" not in _data(full) and "fs:kr-eps" in _data(full)
+    sources = dialogue.on_button("fs:kr-eps", "en").replies[0]
+    for s in entry.sources:
+        assert s.title in sources.text and (s.url or s.document) in sources.text
+
+
+def test_entry_without_summary_sends_the_full_answer(dialogue):
+    entry = dialogue.content.by_id["th-costs"]
+    reply = dialogue.on_button("f:th-costs", "en").replies[0]
+    assert reply.text == entry.answer["en"]
+    assert "fa:th-costs" not in _data(reply)
+
+
+@pytest.mark.parametrize("data", ["fa:no-such", "fs:no-such", "fa:", "fs"])
+def test_unknown_more_or_sources_button(dialogue, data):
+    turn = dialogue.on_button(data, "en")
+    assert "old or unknown" in turn.replies[0].text
+
+
+def test_a_typed_question_gets_the_summary(dialogue):
+    reply = dialogue.on_text("What is EPS in Korea?", "en").replies[0]
+    assert reply.text == "Short answer of kr-eps."
