@@ -308,6 +308,9 @@ class Dialogue:
             if r in self.content.by_id
         ][:3]
         rows: list[tuple[Button, ...]] = [tuple(first), *((b,) for b in related)]
+        if self.where and (entry.category in ("help", "fraud") or entry.stage == "trouble"):
+            # people in trouble are often abroad: the help lines where they are, one tap away
+            rows.append(self._abroad_row(lang, entry.country))
         if entry.category in ("help", "centres"):
             rows.append((Button(_("☎️ Hotlines"), "h"), Button(_("📍 Service centres"), "ctr")))
         rows.append(
@@ -349,14 +352,25 @@ class Dialogue:
             "Sorry, I don't know the answer to that yet. I have noted the question so staff can add it.\n\n"
             "For help now:\n"
             "• 1362 – Lao Women's Union hotline (women and children, trafficking)\n"
-            "• 1191 – police / government hotline in Laos\n"
+            "• 1191 – police hotline (command centre of Vientiane Capital)\n"
             "• your provincial Labour and Social Welfare office or the Employment Service Centre"
         )
-        rows = (
+        rows: list[tuple[Button, ...]] = []
+        if self.where:
+            text += "\n\n" + _("Abroad? Choose the country you are in for its help lines.")
+            rows.append(self._abroad_row(lang))
+        rows += [
             (Button(_("☎️ Hotlines"), "h"), Button(_("📍 Service centres"), "ctr")),
             *self._menu_row(lang),
-        )
-        return Reply(text, buttons=rows)
+        ]
+        return Reply(text, buttons=tuple(rows))
+
+    def _abroad_row(self, lang: str, country: str | None = None) -> tuple[Button, ...]:
+        """Buttons to the help lines of the country a person is in (all three, or one)."""
+        _ = translator(lang)
+        labels = {"TH": _("🆘 In Thailand"), "KR": _("🆘 In Korea"), "JP": _("🆘 In Japan")}
+        countries = (country,) if country in labels else tuple(labels)
+        return tuple(Button(labels[c], f"ha:{c}") for c in countries)
 
     # --- inline mode ----------------------------------------------------------------
     def inline_results(self, query: str, lang: str, limit: int = 5) -> list[Entry]:

@@ -211,7 +211,7 @@ class WhereToGo:
                 parts.append(_(COUNTRY_NAMES[country]) + ":\n" + "\n".join(lines))
         parts.append(
             _(
-                "In danger now? In Laos call 1191 (police). Numbers marked “not confirmed” must be checked first."
+                "In danger now? Call the police of the country you are in. Numbers marked “not confirmed” must be checked first."
             )
         )
         rows = tuple(

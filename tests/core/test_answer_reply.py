@@ -62,3 +62,33 @@ def test_unknown_more_or_sources_button(dialogue, data):
 def test_a_typed_question_gets_the_summary(dialogue):
     reply = dialogue.on_text("What is EPS in Korea?", "en").replies[0]
     assert reply.text == "Short answer of kr-eps."
+
+
+# --- help where the person is (issue #10, part 5) ---------------------------------------
+
+
+@pytest.fixture(scope="module")
+def with_directory(content):
+    from bot.core.centres import load_directory
+
+    return Dialogue(content, directory=load_directory())
+
+
+def test_dont_know_offers_the_help_lines_of_each_country(with_directory):
+    reply = with_directory.on_text("recipe for sticky rice cake please", "en").replies[0]
+    assert {"ha:TH", "ha:KR", "ha:JP"} <= set(_data(reply))
+    assert "1362" in reply.text and "police / government hotline" not in reply.text
+
+
+def test_trouble_answer_links_to_help_in_its_country(with_directory):
+    reply = with_directory.on_button("f:fraud-passport", "en").replies[0]
+    assert {"ha:TH", "ha:KR", "ha:JP"} <= set(_data(reply))
+    korea = with_directory.on_button("f:help-embassy-kr", "en").replies[0]
+    assert "ha:KR" in _data(korea) and "ha:TH" not in _data(korea)
+    plain = with_directory.on_button("f:kr-costs", "en").replies[0]
+    assert not any(d and d.startswith("ha:") for d in _data(plain))
+
+
+def test_help_in_korea_lists_korean_lines(with_directory):
+    text = with_directory.on_button("ha:KR", "lo").replies[0].text
+    assert "1345" in text
