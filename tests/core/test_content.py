@@ -148,7 +148,9 @@ def test_cli_validate_exit_codes(content_copy, capsys):
 def test_summary_too_long(content_copy):
     path = content_copy / TH
     text = path.read_text(encoding="utf-8")
-    text = re.sub(r"(  summary:\n    lo: .*\n    en: ).*\n", r"\g<1>" + "x" * 351 + "\n", text, count=1)
+    text = re.sub(
+        r"(  summary:\n    lo: .*\n    en: ).*\n", r"\g<1>" + "x" * 351 + "\n", text, count=1
+    )
     path.write_text(text, encoding="utf-8")
     probs = "\n".join(_problems(content_copy))
     assert "[th-legal-ways.summary] en summary is 351 characters" in probs
@@ -164,6 +166,8 @@ def test_unknown_stage(content_copy):
 def test_source_date_must_be_a_date(content_copy):
     path = content_copy / TH
     text = path.read_text(encoding="utf-8")
-    path.write_text(re.sub(r"date: \d{4}-\d\d-\d\d\}", "date: soon}", text, count=1), encoding="utf-8")
+    path.write_text(
+        re.sub(r"date: \d{4}-\d\d-\d\d\}", "date: soon}", text, count=1), encoding="utf-8"
+    )
     probs = "\n".join(_problems(content_copy))
     assert "[th-legal-ways.sources[0].date] expected a date" in probs
