@@ -171,3 +171,26 @@ def test_source_date_must_be_a_date(content_copy):
     )
     probs = "\n".join(_problems(content_copy))
     assert "[th-legal-ways.sources[0].date] expected a date" in probs
+
+
+def test_summary_is_required(content_copy):
+    path = content_copy / TH
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        re.sub(r"  summary:\n    lo: .*\n    en: .*\n", "", text, count=1), encoding="utf-8"
+    )
+    probs = "\n".join(_problems(content_copy))
+    assert "[th-legal-ways.summary] missing field" in probs
+
+
+def test_each_source_needs_its_date(content_copy):
+    path = content_copy / TH
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r", date: \d{4}-\d\d-\d\d\}", "}", text, count=1), encoding="utf-8")
+    line = next(
+        n
+        for n, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ln.startswith("    - {title:") and "date:" not in ln
+    )
+    probs = "\n".join(_problems(content_copy))
+    assert f"thailand.yaml:{line}: [th-legal-ways.sources[0].date] missing" in probs
