@@ -111,10 +111,17 @@ def cmd_missed(
 def cmd_coverage(
     args: argparse.Namespace, content_dir: Callable, overlay_path: Callable | None = None
 ) -> int:
-    """Per entry and language: variants, answer length, review date, native review, stale."""
+    """Per entry and language: variants, answer length, review date, native review, stale;
+    --confirm: what to confirm and review; --map: the topic map."""
     content = _content(args, content_dir, overlay_path)
     if content is None:
         return 1
+    if args.map:
+        print(core.topic_map(content))
+        return 0
+    if args.confirm:
+        print(core.to_check_text(core.to_check(content)))
+        return 0
     rows = core.coverage(content, core.today(time.time))
     if args.stale:
         rows = [r for r in rows if r.stale]
@@ -144,4 +151,6 @@ def add_admin_verbs(
     content_arg(p)
     p.add_argument("--csv", action="store_true", help="CSV for a spreadsheet")
     p.add_argument("--stale", action="store_true", help=f"only entries reviewed over {core.STALE_DAYS} days ago")  # fmt: skip
+    p.add_argument("--confirm", action="store_true", help="facts to confirm (to_confirm) and Lao awaiting native review")  # fmt: skip
+    p.add_argument("--map", action="store_true", help="topic map: entries per country by journey stage (Markdown)")  # fmt: skip
     p.set_defaults(func=lambda a: cmd_coverage(a, content_dir, overlay_path))

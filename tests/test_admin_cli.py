@@ -67,3 +67,29 @@ def test_coverage_lists_every_entry_and_language():
     )
     table = _run("coverage").stdout.splitlines()
     assert table[0].split()[:3] == ["entry", "lang", "variants"]
+
+
+def test_coverage_confirm_lists_facts_to_confirm_and_lao_awaiting_review():
+    p = _run("coverage", "--confirm")
+    assert p.returncode == 0, p.stderr
+    lines = p.stdout.splitlines()
+    assert any(
+        line.startswith("kr-eps-topik  content/faq/korea.yaml:")
+        and "confirm: EPS-TOPIK fee in Laos" in line
+        for line in lines
+    ), p.stdout
+    assert any("native speaker review needed" in line for line in lines)
+
+
+def test_coverage_map_counts_every_entry_once_by_country_and_stage():
+    from bot.core.content import load_content
+    from tests.conftest import CONTENT
+
+    p = _run("coverage", "--map")
+    assert p.returncode == 0, p.stderr
+    header, _rule, *rows = p.stdout.splitlines()[:7]
+    assert header.startswith("| country | before | while working | coming back | trouble |")
+    total = rows[-1]
+    assert total.startswith("| **all** |")
+    assert total.rstrip(" |").split("|")[-1].strip() == str(len(load_content(CONTENT).entries))
+    assert "- coming back: return-home" in p.stdout

@@ -455,6 +455,64 @@ def coverage_csv(rows: list[CoverageRow]) -> str:
     return buf.getvalue()
 
 
+def to_check(content: Content) -> list[tuple[str, str, str]]:
+    """(entry id, file:line, what to check) for every `to_confirm` item (a fact no stored
+    source supports: the answer must not state it) and every entry whose Lao still awaits a
+    native speaker, so admins can work through them."""
+    rows = []
+    for e in content.entries:
+        where = f"{e.file}:{e.line}"
+        rows += [(e.id, where, f"confirm: {item}") for item in e.to_confirm]
+        if e.needs_native_review:
+            rows.append((e.id, where, "Lao text: native speaker review needed"))
+    return rows
+
+
+def to_check_text(rows: list[tuple[str, str, str]]) -> str:
+    if not rows:
+        return "nothing to confirm and no Lao text awaiting review"
+    confirm = sum(1 for r in rows if r[2].startswith("confirm:"))
+    out = [f"{confirm} fact(s) to confirm, {len(rows) - confirm} entry(ies) awaiting Lao review"]
+    out += [f"{eid}  {where}  {what}" for eid, where, what in rows]
+    return "\n".join(out)
+
+
+# Journey stages in the order of the topic map (docs/CONTENT.md), with their headings.
+STAGE_HEADINGS = (
+    ("before", "before"),
+    ("working", "while working"),
+    ("return", "coming back"),
+    ("trouble", "trouble"),
+)
+COUNTRY_NAMES = (("TH", "Thailand"), ("KR", "Korea"), ("JP", "Japan"), (None, "any country"))
+
+
+def topic_map(content: Content) -> str:
+    """Markdown: entries per destination country by journey stage, counts then ids.
+    `python -m bot coverage --map` prints it for docs/CONTENT.md."""
+    stages = [s for s, _h in STAGE_HEADINGS]
+    cells: dict[tuple[str | None, str | None], list[str]] = {}
+    for e in content.entries:
+        stage = e.stage if e.stage in stages else None
+        cells.setdefault((e.country, stage), []).append(e.id)
+    unstaged = any(stage is None for _c, stage in cells)
+    heads = [h for _s, h in STAGE_HEADINGS] + (["no stage"] if unstaged else [])
+    keys = stages + ([None] if unstaged else [])
+    lines = ["| country | " + " | ".join(heads) + " | total |",
+             "|---" * (len(heads) + 2) + "|"]  # fmt: skip
+    for code, name in COUNTRY_NAMES:
+        counts = [len(cells.get((code, s), [])) for s in keys]
+        lines.append(f"| {name} | " + " | ".join(map(str, counts)) + f" | {sum(counts)} |")
+    totals = [sum(len(cells.get((c, s), [])) for c, _n in COUNTRY_NAMES) for s in keys]
+    lines.append("| **all** | " + " | ".join(map(str, totals)) + f" | {sum(totals)} |")
+    for code, name in COUNTRY_NAMES:
+        lines += ["", f"**{name[0].upper() + name[1:]}**", ""]
+        for s, head in zip(keys, heads, strict=True):
+            ids = cells.get((code, s), [])
+            lines.append(f"- {head}: " + (", ".join(sorted(ids)) if ids else "(none yet)"))
+    return "\n".join(lines)
+
+
 def entry_summary(entry: Entry, on: dt.date) -> dict[str, Any]:
     """Facts an admin wants on an entry card."""
     return {

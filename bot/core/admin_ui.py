@@ -198,11 +198,13 @@ def new_entry_template(on: dt.date, question: str | None = None, qlang: str = "e
     entry = {
         "id": "new-topic-id",
         "category": "...",
+        "stage": "...",
         "title": {"lo": "...", "en": "..."},
         "questions": questions,
+        "summary": {"lo": "...", "en": "..."},
         "answer": {"lo": "...", "en": "..."},
         "related": [],
-        "sources": [{"title": "...", "url": "https://..."}],
+        "sources": [{"title": "...", "url": "https://...", "date": "..."}],
         "reviewed": on,
         "needs_native_review": True,
     }

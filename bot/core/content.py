@@ -30,8 +30,10 @@ MIN_VARIANTS = 3
 # Where in a migrant's journey an entry belongs (docs/CONTENT.md topic map).
 STAGES = ("before", "working", "return", "trouble")
 
-REQUIRED = ("id", "category", "title", "questions", "answer", "related", "sources", "reviewed")
-OPTIONAL = ("needs_native_review", "notes", "country", "summary", "stage", "to_confirm")
+REQUIRED = (
+    "id", "category", "title", "questions", "summary", "answer", "related", "sources", "reviewed",
+)  # fmt: skip
+OPTIONAL = ("needs_native_review", "notes", "country", "stage", "to_confirm")
 COUNTRIES = ("TH", "KR", "JP")
 CATEGORY_COUNTRY = {"thailand": "TH", "korea": "KR", "japan": "JP"}
 
@@ -288,7 +290,10 @@ def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, lis
                 elif url and not re.match(r"^https?://\S+$", str(url)):
                     bad(f"sources[{j}].url", f"not a web address: {url!r}", line)
                 sdate = s.get("date")
-                if sdate is not None and not isinstance(sdate, dt.date):
+                if sdate is None:
+                    bad(f"sources[{j}].date", "missing: the source's own date, like 2024-05-01 "
+                        "(undated page: the year it refers to as 2024-01-01, said in notes)", line)  # fmt: skip
+                elif not isinstance(sdate, dt.date):
                     bad(f"sources[{j}].date", "expected a date like 2024-05-01", line)
                     sdate = None
                 sources.append(Source(s["title"], url, doc, sdate))

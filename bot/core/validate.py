@@ -6,13 +6,15 @@ from pathlib import Path
 
 from bot.core.content import Content, load_content
 from bot.core.errors import ContentError, Problem
+from bot.core.glossary import check_glossary
 
 
 def validate_all(
     root: Path, overlay_text: str | None = None, overlay_path: Path | str | None = None
 ) -> tuple[list[Problem], str]:
     """Problems in the FAQ (with the admins' overlay at `overlay_path`, default
-    content/overlay.yaml), the centre directory and the quiz bank (those present).
+    content/overlay.yaml), the centre directory and the quiz bank (those present), and
+    the Lao glossary (content/glossary.yaml).
     `overlay_text`: check an admin edit before it is written (see load_content)."""
     _content, problems, summary = check_all(root, overlay_text, overlay_path)
     return problems, summary
@@ -40,6 +42,8 @@ def check_all(
             parts.append(loader(path, content))
         except ContentError as exc:
             problems += exc.problems
+    # one Lao vocabulary (content/glossary.yaml): non-preferred forms in what people read
+    problems += check_glossary(root)
     return (None if problems else content), problems, "; ".join(parts)
 
 

@@ -185,7 +185,8 @@ def test_tokyo_gets_japanese_lines_and_the_tokyo_embassy(directory):
     help_ = help_abroad(directory, country_at(35.68, 139.69), 35.68, 139.69)
     assert [h.id for h in help_.hotlines] == ["jp-fresc-helpdesk", "jp-isa-information-center"]
     fresc = help_.hotlines[0].phones[0]
-    assert (fresc.number, fresc.domestic, fresc.callable) == ("0120-76-2029", True, True)
+    # a temporary COVID-19 desk per 2020-21 sources: kept for the record, never offered as a call
+    assert (fresc.number, fresc.domestic, fresc.callable) == ("0120-76-2029", True, False)
     assert help_.nearest_mission.id == "jp-lao-embassy-tokyo"
     assert not help_.nearest_mission.callable_phones
 

@@ -146,24 +146,51 @@ def test_cli_validate_exit_codes(content_copy, capsys):
 
 
 def test_summary_too_long(content_copy):
-    _break(
-        content_copy,
-        TH,
-        "  answer:\n",
-        "  summary:\n    lo: ສັ້ນ\n    en: " + "x" * 351 + "\n  answer:\n",
+    path = content_copy / TH
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(
+        r"(  summary:\n    lo: .*\n    en: ).*\n", r"\g<1>" + "x" * 351 + "\n", text, count=1
     )
+    path.write_text(text, encoding="utf-8")
     probs = "\n".join(_problems(content_copy))
     assert "[th-legal-ways.summary] en summary is 351 characters" in probs
 
 
 def test_unknown_stage(content_copy):
-    _break(content_copy, TH, "  category: thailand\n", "  category: thailand\n  stage: later\n")
+    _break(content_copy, TH, "  stage: before\n", "  stage: later\n")
     line = _line_of(content_copy, TH, "stage: later")
     probs = "\n".join(_problems(content_copy))
     assert f"thailand.yaml:{line}: [th-legal-ways.stage] unknown stage 'later'" in probs
 
 
 def test_source_date_must_be_a_date(content_copy):
-    _break(content_copy, TH, "  sources:\n    - {title: ", "  sources:\n    - {date: soon, title: ")
+    path = content_copy / TH
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        re.sub(r"date: \d{4}-\d\d-\d\d\}", "date: soon}", text, count=1), encoding="utf-8"
+    )
     probs = "\n".join(_problems(content_copy))
     assert "[th-legal-ways.sources[0].date] expected a date" in probs
+
+
+def test_summary_is_required(content_copy):
+    path = content_copy / TH
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        re.sub(r"  summary:\n    lo: .*\n    en: .*\n", "", text, count=1), encoding="utf-8"
+    )
+    probs = "\n".join(_problems(content_copy))
+    assert "[th-legal-ways.summary] missing field" in probs
+
+
+def test_each_source_needs_its_date(content_copy):
+    path = content_copy / TH
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r", date: \d{4}-\d\d-\d\d\}", "}", text, count=1), encoding="utf-8")
+    line = next(
+        n
+        for n, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ln.startswith("    - {title:") and "date:" not in ln
+    )
+    probs = "\n".join(_problems(content_copy))
+    assert f"thailand.yaml:{line}: [th-legal-ways.sources[0].date] missing" in probs

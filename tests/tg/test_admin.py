@@ -193,6 +193,9 @@ title:
 questions:
   lo: ["ປະກັນໄພ ເກົາຫຼີ", "ປະກັນສຸຂະພາບ ເກົາຫຼີ", "ເຈັບປ່ວຍ ຢູ່ເກົາຫຼີ ໃຜຈ່າຍ"]
   en: ["insurance korea workers", "health insurance in korea", "who pays if I am sick in korea"]
+summary:
+  lo: ຖາມສູນບໍລິການຈັດຫາງານ ກ່ຽວກັບປະກັນໄພ.
+  en: Ask the Employment Service Centre about insurance.
 answer:
   lo: |
     ຖາມສູນບໍລິການຈັດຫາງານ ກ່ຽວກັບປະກັນໄພ.
@@ -200,7 +203,7 @@ answer:
     Ask the Employment Service Centre about insurance before you go.
 related: [kr-eps]
 sources:
-  - {title: "EPS", url: "https://www.eps.go.kr"}
+  - {title: "EPS", url: "https://www.eps.go.kr/eo/SlcinPrcdr.eo?langCD=lo", date: 2026-01-01}
 reviewed: 2026-11-29
 needs_native_review: true
 """
