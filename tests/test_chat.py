@@ -19,11 +19,11 @@ def test_chat_start_menu_button_and_question(tmp_path):
     assert "Hello!" in out
     assert "[3]" in out  # buttons are numbered
     assert "Checked: 2026-" in out and "https://" not in out
-    assert "[1] 📚 Sources" in out
+    assert "[1] 📖 More" in out and "[2] 📚 Sources" in out
 
 
 def test_chat_sources_behind_a_numbered_button(tmp_path):
-    out, _ = _chat(tmp_path, ["How much does it cost to go to Korea?", "1", "/quit"])
+    out, _ = _chat(tmp_path, ["How much does it cost to go to Korea?", "2", "/quit"])
     assert "Sources:" in out and "https://" in out
 
 

@@ -15,6 +15,8 @@ def dialogue(content):
     entries = tuple(
         dataclasses.replace(e, summary={"lo": f"ສັ້ນ {e.id}", "en": f"Short answer of {e.id}."})
         if e.id == "kr-eps"
+        else dataclasses.replace(e, summary={})
+        if e.id == "th-costs"  # an admin's new entry may have no summary yet
         else e
         for e in content.entries
     )

@@ -120,7 +120,7 @@ async def test_reload_picks_up_a_hand_edit(admin_bot):
     _break(admin_bot.root, TH, first_line, "Hand-edited cost line. " + first_line)
     text = await admin_bot.say(ADMIN_ID, "/reload")
     assert "Reloaded: " in text and "th-costs" in text
-    answer = await admin_bot.press(USER, "f:th-costs", check_buttons=False)
+    answer = await admin_bot.press(USER, "fa:th-costs", check_buttons=False)
     assert "Hand-edited cost line." in answer
     assert _changes(admin_bot)[0]["kind"] == "reload"
 
