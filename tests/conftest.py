@@ -14,7 +14,7 @@ from bot.core.matching import Matcher
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 
-pytest_plugins = ["tests.fakeapi.pytest_plugin"]
+pytest_plugins = ["tools.fakeapi.pytest_plugin"]
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from bot.services import Services, load_loaded
 from bot.storage.db import Store, connect
 from bot.tg.app import build_application
 from tests.conftest import CONTENT
-from tests.fakeapi import FakeRequest
+from tools.fakeapi import FakeRequest
 
 ADMIN_ID = 999
 

@@ -3,7 +3,7 @@
 They prove two things the rest of the suite relies on: the fake refuses what Telegram would
 refuse (so bot tests catch those bugs offline), and PTB works against it both in-process
 (FakeRequest) and over HTTP (HTTPXRequest -> local server), including Updater polling.
-Fixtures ``fake_api``/``fake_bot``/``fake_http`` come from tests.fakeapi.pytest_plugin,
+Fixtures ``fake_api``/``fake_bot``/``fake_http`` come from tools.fakeapi.pytest_plugin,
 registered in tests/conftest.py.
 """
 
@@ -45,10 +45,10 @@ from telegram.ext import (
     ExtBot,
 )
 
-from tests.fakeapi import FakeBotAPI, build_app, load_spec, make_bot
-from tests.fakeapi.formatting import parse_formatted
-from tests.fakeapi.http import FakeHTTPServer, serve_http
-from tests.fakeapi.spec import ENV_VAR, spec_path
+from tools.fakeapi import FakeBotAPI, build_app, load_spec, make_bot
+from tools.fakeapi.formatting import NotModelled, UnsupportedParseMode, parse_formatted
+from tools.fakeapi.http import FakeHTTPServer, serve_http
+from tools.fakeapi.spec import ENV_VAR, spec_path
 
 USER = 4242
 
@@ -61,9 +61,10 @@ def seconds(value: int | dtm.timedelta) -> float:
 # --- spec -------------------------------------------------------------------------------------
 
 
-def test_spec_is_found_beside_the_repo_and_parsed() -> None:
+def test_spec_is_the_copy_in_the_repository_and_parsed() -> None:
     spec = load_spec()
-    assert spec_path().parts[-3:] == ("shared", "telegram", "bot-api.json")
+    assert spec_path().parts[-3:] == ("fakeapi", "data", "bot-api.json")
+    assert (spec_path().parent / "LICENSE").is_file()
     assert spec.method("sendmessage") is spec.methods["sendMessage"]  # case-insensitive
     text = spec.methods["sendMessage"].fields["text"]
     assert (text.limit.low, text.limit.high, text.limit.unit) == (1, 4096, "characters")
@@ -127,7 +128,8 @@ async def test_length_is_measured_after_entity_parsing(fake_bot: ExtBot) -> None
         ("<b>unclosed", ParseMode.HTML, "can't parse entities"),
         ("<div>no</div>", ParseMode.HTML, 'Unsupported start tag "div"'),
         ("line<br>break", ParseMode.HTML, 'Unsupported start tag "br"'),
-        ("Price: 5.00!", ParseMode.MARKDOWN_V2, "reserved and must be escaped"),
+        ("*Price*: 5.00!", ParseMode.MARKDOWN_V2, "not modelled by the fake"),
+        ("*Price*", ParseMode.MARKDOWN, "not modelled by the fake"),
         ("   ", None, "message text is empty"),
     ],
 )
@@ -557,13 +559,15 @@ def test_assert_no_violations_lists_them() -> None:
 # --- server behaviour details ------------------------------------------------------------------
 
 
-def test_markdown_v2_escaped_by_ptb_is_accepted() -> None:
-    from telegram.helpers import escape_markdown
-
-    text = "*" + escape_markdown("Fee: 1.500.000 LAK (approx) - ask #1!", version=2) + "*"
-    plain, entities = parse_formatted(text, "MarkdownV2")
-    assert plain == "Fee: 1.500.000 LAK (approx) - ask #1!"
-    assert entities == [{"type": "bold", "offset": 0, "length": len(plain)}]
+def test_markdown_is_not_modelled_and_unknown_modes_are_refused() -> None:
+    with pytest.raises(NotModelled):
+        parse_formatted("*bold*", "MarkdownV2")
+    with pytest.raises(UnsupportedParseMode):
+        parse_formatted("x", "RTF")
+    assert parse_formatted("<b>Fee</b>", "html") == (
+        "Fee",
+        [{"type": "bold", "offset": 0, "length": 3}],
+    )
 
 
 def test_deprecated_parameters_are_accepted_with_a_warning() -> None:

@@ -15,8 +15,8 @@ from bot.config import Settings
 from bot.services import Services
 from bot.storage.db import Store, connect
 from bot.tg.app import build_application
-from tests.fakeapi import FakeRequest
 from tests.tg.conftest import ADMIN_ID, Harness, make_harness
+from tools.fakeapi import FakeRequest
 
 EN, LO = 301, 302
 GROUP = -1001234567890

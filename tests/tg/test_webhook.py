@@ -13,7 +13,7 @@ from bot.services import Services
 from bot.storage.db import Store, connect
 from bot.tg.app import build_application
 from bot.tg.webhook import SECRET_HEADER, serve_webhook
-from tests.fakeapi import FakeRequest
+from tools.fakeapi import FakeRequest
 
 SECRET = "s3cret-token-for-tests_0123"
 

@@ -167,7 +167,7 @@ class FakeBotAPI(MethodsMixin, UpdatesMixin):
 
     Args:
         token: the only token accepted when a transport passes one (HTTP path, FakeRequest).
-        spec: a parsed spec; default loads ``shared/telegram/bot-api.json``.
+        spec: a parsed spec; default loads ``data/bot-api.json`` (copied into the repository).
         strict: also refuse what depends on server state the fake may not know: unknown
             chats ("chat not found"), unknown/twice-answered queries, unknown file ids.
         self_check: validate the fake's own answers and pushed updates against the spec
@@ -370,7 +370,7 @@ class FakeBotAPI(MethodsMixin, UpdatesMixin):
                     return self._succeed(name, typed, True)
                 detail = (
                     f"Bad Request: method {name} is not implemented by the fake Bot API; "
-                    "add _api_" + name + " to tests/fakeapi/methods.py"
+                    "add _api_" + name + " to tools/fakeapi/methods.py"
                 )
                 return self._fail(name, typed, 400, detail, violation=detail)
             self._current_files = files

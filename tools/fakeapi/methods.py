@@ -7,7 +7,7 @@ commands stored per scope and language. Handlers receive parameters already vali
 decoded by type, and raise :class:`ApiError` for the state-dependent errors Telegram returns
 during normal operation (those are *not* violations: a correct bot can hit them).
 
-All state lives on :class:`~tests.fakeapi.core.FakeBotAPI` (created in its ``__init__``); the
+All state lives on :class:`~tools.fakeapi.core.FakeBotAPI` (created in its ``__init__``); the
 handlers run with its lock held.
 """
 

@@ -1,7 +1,7 @@
 """A fake Telegram Bot API for offline tests of the real python-telegram-bot stack.
 
 Modules: ``spec`` (the API as data), ``validation`` (what Telegram refuses), ``formatting``
-(parse_mode parsing), ``core`` (FakeBotAPI: state, faults, long polling), ``methods`` and
+(HTML parse_mode parsing), ``core`` (FakeBotAPI: state, faults, long polling), ``methods`` and
 ``updates`` (its behaviour and update factories), ``inprocess`` (PTB request backend),
 ``http`` (local HTTP server), ``pytest_plugin`` (fixtures).
 """

@@ -2,7 +2,7 @@
 
 Register once in ``tests/conftest.py``::
 
-    pytest_plugins = ["tests.fakeapi.pytest_plugin"]
+    pytest_plugins = ["tools.fakeapi.pytest_plugin"]
 
 Why the teardown check: a bot usually catches ``BadRequest`` in an error handler and carries
 on, so a test can pass while the bot sends something Telegram refuses. ``fake_api`` fails

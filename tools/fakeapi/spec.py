@@ -1,4 +1,4 @@
-"""The Telegram Bot API as data, loaded from ``shared/telegram/bot-api.json``.
+"""The Telegram Bot API as data, loaded from ``tools/fakeapi/data/bot-api.json``.
 
 Why a data file instead of hand-written rules: the fake server must refuse exactly what
 Telegram refuses (unknown method, missing or unknown parameter, out-of-range lengths).
@@ -6,9 +6,9 @@ Deriving those rules from the machine-readable spec keeps the fake honest when t
 grows, and keeps hand-written special cases (see ``validation.py``) to the few limits the
 spec only states in prose.
 
-The file lives *beside* the repository (``<project root>/../shared/telegram/``) because it is
-shared between projects; CI clones the repo with a copy of ``shared/`` next to it. The
-environment variable ``FAKE_BOT_API_SPEC`` overrides the location.
+The file is a copy kept in the repository (``data/``, with its MIT licence and a README saying
+where it came from) so that a fresh clone can run its tests offline. The environment variable
+``FAKE_BOT_API_SPEC`` points the fake at another copy (e.g. a newer API version).
 """
 
 from __future__ import annotations
@@ -22,18 +22,18 @@ from pathlib import Path
 
 ENV_VAR = "FAKE_BOT_API_SPEC"
 
-#: ``tests/fakeapi/spec.py`` -> parents[0] = fakeapi, [1] = tests, [2] = project root.
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+#: The copy of the spec shipped with the fake (see ``data/README.md``).
+DEFAULT_SPEC = Path(__file__).resolve().parent / "data" / "bot-api.json"
 
 SCALAR_TYPES = frozenset({"Integer", "Float", "Boolean", "String", "InputFile"})
 
 
 def spec_path() -> Path:
-    """Where the spec file is: ``$FAKE_BOT_API_SPEC`` or ``<root>/../shared/telegram/bot-api.json``."""
+    """Where the spec file is: ``$FAKE_BOT_API_SPEC`` or the copy in ``data/``."""
     override = os.environ.get(ENV_VAR)
     if override:
         return Path(override)
-    return PROJECT_ROOT.parent / "shared" / "telegram" / "bot-api.json"
+    return DEFAULT_SPEC
 
 
 @dataclass(frozen=True)
@@ -223,7 +223,7 @@ def load_spec(path: str | os.PathLike[str] | None = None) -> BotApiSpec:
     resolved = Path(path) if path is not None else spec_path()
     if not resolved.is_file():
         raise FileNotFoundError(
-            f"Bot API spec not found at {resolved}. Expected <project root>/../shared/telegram/"
-            f"bot-api.json (shared/ checked out beside the repo) or set ${ENV_VAR}."
+            f"Bot API spec not found at {resolved}. Expected {DEFAULT_SPEC} (in the repository)"
+            f" or a file named by ${ENV_VAR}."
         )
     return _load_cached(str(resolved.resolve()))

@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .formatting import EntityParseError, UnsupportedParseMode, parse_formatted
+from .formatting import EntityParseError, NotModelled, UnsupportedParseMode, parse_formatted
 from .spec import BotApiSpec, Field, MethodSpec, TypeSpec
 
 __all__ = ["CheckResult", "UploadedFile", "Validator"]
@@ -251,6 +251,12 @@ class Validator:
                 plain, _ = parse_formatted(value, mode)
             except UnsupportedParseMode:
                 ctx.problems.append("Bad Request: unsupported parse_mode")
+                return
+            except NotModelled:
+                ctx.problems.append(
+                    f"Bad Request: parse_mode {mode} is not modelled by the fake Bot API"
+                    " (the bot sends HTML only; see tools/fakeapi/formatting.py)"
+                )
                 return
             except EntityParseError as exc:
                 ctx.problems.append(f"Bad Request: can't parse entities: {exc}")
