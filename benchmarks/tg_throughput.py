@@ -26,10 +26,10 @@ from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters  # noqa: E402
 
 from benchmarks.remote_fake import RemoteFake, count, push_texts  # noqa: E402
+from bot.app.runtime import Services  # noqa: E402
+from bot.channels.telegram.app import ALLOWED_UPDATES, CONCURRENT_UPDATES, build_application  # noqa: E402
+from bot.channels.telegram.updates import PerChatUpdateProcessor  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.services import Services  # noqa: E402
-from bot.tg.app import ALLOWED_UPDATES, CONCURRENT_UPDATES, build_application  # noqa: E402
-from bot.tg.updates import PerChatUpdateProcessor  # noqa: E402
 
 QUESTIONS = [
     "How much does it cost to go to Korea?",

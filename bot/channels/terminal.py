@@ -10,9 +10,9 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
+from bot.app.runtime import Services
 from bot.core.dialogue import Button, Dialogue, Turn
 from bot.i18n import translator
-from bot.services import Services
 
 CHAT_USER_ID = 0  # the terminal user; records are kept like a Telegram user's
 

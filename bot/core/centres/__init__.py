@@ -505,7 +505,7 @@ def find_province(directory: Directory, text: str) -> Province | None:
 
 # --- loading and validation ---------------------------------------------------------
 def default_directory_path() -> Path:
-    return Path(__file__).resolve().parents[2] / "content" / "centres.yaml"
+    return Path(__file__).resolve().parents[3] / "content" / "centres.yaml"
 
 
 def _display_name(path: Path) -> str:

@@ -8,9 +8,9 @@ import logging
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot.channels.telegram.handlers.common import services, user_lang
 from bot.i18n import translator
 from bot.storage.quiz import EVENT_KEEP_DAYS, QuizStore
-from bot.tg.handlers.common import services, user_lang
 
 log = logging.getLogger("bot.updates")
 

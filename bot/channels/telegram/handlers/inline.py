@@ -12,9 +12,9 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
+from bot.channels.telegram.handlers.common import services
+from bot.channels.telegram.render import to_html_messages
 from bot.core.text import language_of
-from bot.tg.handlers.common import services
-from bot.tg.render import to_html_messages
 
 MAX_RESULTS = 5
 

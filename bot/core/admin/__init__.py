@@ -2,7 +2,7 @@
 
 Nothing here does I/O or knows Telegram: an `Edit` is applied to the overlay as data
 (bot/core/overlay.py), checked by loading the would-be content, then written and
-recorded by bot/editing.py. Times come in as numbers from a clock the caller owns.
+recorded by bot/app/editor.py. Times come in as numbers from a clock the caller owns.
 """
 
 from __future__ import annotations

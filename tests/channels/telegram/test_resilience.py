@@ -18,7 +18,7 @@ async def test_429_waits_retry_after_then_succeeds(bot):
 
 
 async def test_network_error_is_retried_with_backoff(bot, monkeypatch):
-    import bot.tg.resilience as r
+    import bot.channels.telegram.resilience as r
 
     monkeypatch.setattr(r, "BACKOFF_S", 0.01)
     bot.fake.fail_next("sendMessage", status=502, times=2)
@@ -89,7 +89,7 @@ def test_token_is_redacted_from_log_records():
 async def test_daily_retention_job_purges_old_records(bot):
     from types import SimpleNamespace
 
-    from bot.tg.handlers.guard import purge_old_records
+    from bot.channels.telegram.handlers.guard import purge_old_records
 
     store = bot.services.store
     real_clock = store.clock

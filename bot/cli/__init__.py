@@ -134,7 +134,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def _open_services(settings):
     """Services for run/health: errors reported clearly, None on failure."""
-    from bot.services import Services
+    from bot.app.runtime import Services
     from bot.storage.db import DatabaseError
 
     try:
@@ -177,13 +177,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     services = _open_services(settings)
     if services is None:
         return 1
-    from bot.tg.app import ALLOWED_UPDATES, build_application
+    from bot.channels.telegram.app import ALLOWED_UPDATES, build_application
 
     app = build_application(settings, services)
     if webhook:
         import asyncio
 
-        from bot.tg.webhook import serve_webhook
+        from bot.channels.telegram.webhook import serve_webhook
 
         asyncio.run(
             serve_webhook(
@@ -233,8 +233,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """The conversation in the terminal: no token, no network."""
-    from bot.chat import run_chat
-    from bot.services import Services
+    from bot.app.runtime import Services
+    from bot.channels.terminal import run_chat
 
     settings = _settings()
     if settings is None:
@@ -254,7 +254,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Time the matcher: real content and content scaled up to N variants."""
-    from bot.bench import run_bench
+    from bot.cli.bench import run_bench
 
     return run_bench(_content_dir(args), scaled=args.variants, rounds=args.rounds)
 
@@ -303,7 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--variants", type=int, default=20000, help="scaled index size")
     p.add_argument("--rounds", type=int, default=3, help="passes over the question set")
     p.set_defaults(func=cmd_bench)
-    from bot.admin_cli import add_admin_verbs  # stats, missed, coverage (docs/ADMIN.md)
+    from bot.cli.admin import add_admin_verbs  # stats, missed, coverage (docs/ADMIN.md)
 
     add_admin_verbs(sub, _content_arg, _content_dir, _overlay_path)
     return parser

@@ -1,7 +1,7 @@
 """Admin commands (docs/ADMIN.md): /reload /edit /newentry /missed /stats /changes /undo.
 
 Thin: who may, what state the admin's edit dialog is in (context.user_data["admin"]),
-then the core (bot/core/admin*.py) decides and bot/editing.py writes. Slow steps (loading
+then the core (bot/core/admin*.py) decides and bot/app/editor.py writes. Slow steps (loading
 and validating content, building the matcher) run in a worker thread.
 """
 
@@ -21,18 +21,18 @@ from telegram.ext import (
     filters,
 )
 
+from bot.app.editor import ContentEditor, Outcome
+from bot.channels.telegram.handlers.common import send_turn, services, user_lang
 from bot.core import admin as core
-from bot.core import admin_ui as ui
+from bot.core.admin import replies as ui
 from bot.core.chart import stats_png
 from bot.core.content import LANGS, VARIANT_LANGS
 from bot.core.dialogue_types import Reply, Turn
 from bot.core.errors import ContentError
 from bot.core.overlay import plain
 from bot.core.yamlsrc import LineDict, parse_yaml
-from bot.editing import ContentEditor, Outcome
 from bot.i18n import N_, translator
 from bot.storage import admin as db
-from bot.tg.handlers.common import send_turn, services, user_lang
 
 log = logging.getLogger("bot.admin")
 

@@ -21,14 +21,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.app.runtime import Services
+from bot.channels.telegram.handlers import admin as admin_handlers
+from bot.channels.telegram.handlers import conversation, errors, guard, inline
+from bot.channels.telegram.handlers import quiz as quiz_handlers
+from bot.channels.telegram.updates import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.core.flood import FloodGate
 from bot.i18n import N_, translator
-from bot.services import Services
-from bot.tg.handlers import admin as admin_handlers
-from bot.tg.handlers import conversation, errors, guard, inline
-from bot.tg.handlers import quiz as quiz_handlers
-from bot.tg.updates import PerChatUpdateProcessor
 
 RETENTION_EVERY_S = 24 * 3600  # the retention purge runs daily
 CONCURRENT_UPDATES = 32  # across chats; one chat's updates stay in order

@@ -2,8 +2,8 @@
 
 import pytest
 
+from bot.channels.telegram.render import MAX_MESSAGE, inline_button, keyboard, to_html_messages
 from bot.core.dialogue import Button, Reply
-from bot.tg.render import MAX_MESSAGE, inline_button, keyboard, to_html_messages
 
 
 def test_content_is_escaped():

@@ -11,8 +11,8 @@ import pytest
 from bot.cli import _open_services
 from bot.config import load_settings
 from bot.storage import admin as db
-from tests.tg.conftest import ADMIN_ID, make_harness
-from tests.tg.test_admin import ODD, USER, _confirm
+from tests.channels.telegram.conftest import ADMIN_ID, make_harness
+from tests.channels.telegram.test_admin import ODD, USER, _confirm
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -36,7 +36,7 @@ def site(content_copy, tmp_path):
 
 
 async def _start(fake_api, settings):
-    """What `python -m bot run` does with the settings (bot/cli.py), then the Application."""
+    """What `python -m bot run` does with the settings (bot/cli/__init__.py), then the Application."""
     services = _open_services(settings)
     assert services is not None
     return await make_harness(fake_api, services.loaded, settings.db_path)

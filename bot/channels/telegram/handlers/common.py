@@ -9,11 +9,11 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from telegram.ext import ContextTypes
 
+from bot.app.runtime import Services
+from bot.channels.telegram.render import keyboard, to_html_messages
+from bot.channels.telegram.resilience import with_retry
 from bot.core.dialogue import Turn
 from bot.i18n import pick_lang
-from bot.services import Services
-from bot.tg.render import keyboard, to_html_messages
-from bot.tg.resilience import with_retry
 
 log = logging.getLogger("bot.tg")
 

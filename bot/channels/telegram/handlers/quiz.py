@@ -1,6 +1,6 @@
 """Quiz handlers: /quiz, /join, /event, /start ev_<code>, poll answers, quiz buttons.
 
-Thin: read the update, call the QuizService (bot/quiz_service.py), send what it returns.
+Thin: read the update, call the QuizService (bot/app/quiz.py), send what it returns.
 Registered through app.FEATURES, so these handlers see their updates before the general
 /start, button and text handlers.
 """
@@ -24,11 +24,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core.dialogue import Button, Reply
-from bot.core.errors import ContentError
-from bot.core.quiz import SOLO_DEFAULT, load_quiz_bank
-from bot.i18n import translator
-from bot.quiz_service import (
+from bot.app.quiz import (
     Ask,
     Broadcast,
     CancelTimer,
@@ -41,10 +37,14 @@ from bot.quiz_service import (
     StatusLater,
     Timer,
 )
+from bot.channels.telegram.handlers.common import user_lang
+from bot.channels.telegram.render import keyboard, to_html_messages
+from bot.channels.telegram.resilience import with_retry
+from bot.core.dialogue import Button, Reply
+from bot.core.errors import ContentError
+from bot.core.quiz import SOLO_DEFAULT, load_quiz_bank
+from bot.i18n import translator
 from bot.storage.quiz import QuizStore
-from bot.tg.handlers.common import user_lang
-from bot.tg.render import keyboard, to_html_messages
-from bot.tg.resilience import with_retry
 
 log = logging.getLogger("bot.quiz")
 

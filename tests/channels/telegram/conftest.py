@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from telegram import Update
 
+from bot.app.runtime import Services, load_loaded
+from bot.channels.telegram.app import build_application
 from bot.config import Settings
-from bot.services import Services, load_loaded
 from bot.storage.db import Store, connect
-from bot.tg.app import build_application
 from tests.conftest import CONTENT
 from tools.fakeapi import FakeRequest
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
-from bot.tg.handlers.common import send_turn, services, user_lang
+from bot.channels.telegram.handlers.common import send_turn, services, user_lang
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

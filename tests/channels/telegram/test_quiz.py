@@ -11,11 +11,11 @@ import re
 
 import pytest
 
+from bot.app.runtime import Services
+from bot.channels.telegram.app import build_application
 from bot.config import Settings
-from bot.services import Services
 from bot.storage.db import Store, connect
-from bot.tg.app import build_application
-from tests.tg.conftest import ADMIN_ID, Harness, make_harness
+from tests.channels.telegram.conftest import ADMIN_ID, Harness, make_harness
 from tools.fakeapi import FakeRequest
 
 EN, LO = 301, 302
@@ -414,7 +414,7 @@ async def test_forget_removes_a_participant_and_their_answers(bot):
 
 async def test_quiz_messages_survive_a_network_error(bot, monkeypatch):
     """A 502 on the quiz's own sends is retried like every other send (soak finding)."""
-    import bot.tg.resilience as r
+    import bot.channels.telegram.resilience as r
 
     monkeypatch.setattr(r, "BACKOFF_S", 0.01)
     bot.fake.fail_next("sendMessage", status=502)

@@ -21,7 +21,7 @@ import tornado.web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.services import Services
+from bot.app.runtime import Services
 
 log = logging.getLogger("bot.webhook")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"

@@ -2,7 +2,7 @@
 
 One edit at a time (a lock), each in the same steps:
 1. read the overlay file (BOT_OVERLAY, default content/overlay.yaml: the one the content
-   was loaded with) and apply the edit to it as data (bot/core/admin.py);
+   was loaded with) and apply the edit to it as data (bot/core/admin/__init__.py);
 2. load the would-be content from disk with that overlay and run the same validation
    as `python -m bot validate`: if anything is wrong nothing is written;
 3. write the overlay atomically (temporary file, fsync, os.replace) inside the
@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from bot.app.runtime import Services
 from bot.core import admin as core
 from bot.core.content import Content, default_overlay_path, source_name
 from bot.core.dialogue import Dialogue
@@ -37,7 +38,6 @@ from bot.core.overlay import (
 )
 from bot.core.validate import check_all
 from bot.i18n import N_
-from bot.services import Services
 from bot.storage import admin as db
 
 log = logging.getLogger("bot.editing")
@@ -129,7 +129,7 @@ class ContentEditor:
 
     def preview(self, edit: core.Edit, lang: str, nonce: int):
         """(replies showing the change as users will see it, None) or (None, Outcome)."""
-        from bot.core.admin_ui import preview
+        from bot.core.admin.replies import preview
 
         prepared = self.prepare(edit)
         if isinstance(prepared, Outcome):

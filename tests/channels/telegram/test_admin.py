@@ -8,11 +8,11 @@ import time
 
 import pytest
 
+from bot.app.runtime import load_loaded
 from bot.core.content import load_content
-from bot.services import load_loaded
 from bot.storage import admin as db
+from tests.channels.telegram.conftest import ADMIN_ID, make_harness
 from tests.core.test_content import _break
-from tests.tg.conftest import ADMIN_ID, make_harness
 
 USER, OTHER = 201, 202
 ODD = "zebra crossing permit for korea work"  # a question the bot cannot answer

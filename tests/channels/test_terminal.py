@@ -2,8 +2,8 @@
 
 import io
 
-from bot.chat import run_chat
-from bot.services import Services
+from bot.app.runtime import Services
+from bot.channels.terminal import run_chat
 from tests.conftest import CONTENT
 
 

@@ -2,7 +2,7 @@
 
 Each method reads storage, asks bot/core/quiz.py what happens, records it, and returns
 the messages to send as values (`Say`, `Ask`, `Photo`, ...). The Telegram adapter
-(bot/tg/handlers/quiz.py) only sends them and reports back what Telegram answered
+(bot/channels/telegram/handlers/quiz.py) only sends them and reports back what Telegram answered
 (`poll_sent`, `unreachable`, `status_sent`). All state is in SQLite, so a restarted
 bot carries on with a running event.
 

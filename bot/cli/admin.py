@@ -1,5 +1,5 @@
 """CLI verbs for content admins: stats | missed | coverage (the same figures as /stats and
-/missed in Telegram, for a terminal or a spreadsheet). Added to bot/cli.py's parser."""
+/missed in Telegram, for a terminal or a spreadsheet). Added to bot/cli/__init__.py's parser."""
 
 from __future__ import annotations
 
@@ -125,7 +125,7 @@ def cmd_coverage(
 def add_admin_verbs(
     sub, content_arg: Callable, content_dir: Callable, overlay_path: Callable | None = None
 ) -> None:
-    """stats, missed and coverage, each with help (bot/cli.py calls this)."""
+    """stats, missed and coverage, each with help (bot/cli/__init__.py calls this)."""
     p = sub.add_parser("stats", help="questions, answers, feedback, topics: last 7 and 30 days")
     content_arg(p)
     p.add_argument("--db", type=Path, default=None, help=DB_HELP)

@@ -8,11 +8,11 @@ import socket
 
 import httpx
 
+from bot.app.runtime import Services
+from bot.channels.telegram.app import build_application
+from bot.channels.telegram.webhook import SECRET_HEADER, serve_webhook
 from bot.config import Settings
-from bot.services import Services
 from bot.storage.db import Store, connect
-from bot.tg.app import build_application
-from bot.tg.webhook import SECRET_HEADER, serve_webhook
 from tools.fakeapi import FakeRequest
 
 SECRET = "s3cret-token-for-tests_0123"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from tests.tg.conftest import make_harness
+from tests.channels.telegram.conftest import make_harness
 
 EN, LO = 101, 102
 
