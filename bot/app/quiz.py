@@ -103,14 +103,22 @@ Out = Say | Ask | Photo | Document | Broadcast | Status | StatusLater | Timer | 
 
 @dataclass
 class QuizService:
-    bank: q.QuizBank | None
-    content: Callable[[], Any]  # the current FAQ (titles for "read more" buttons)
+    # the runtime's current `Live` (bot/app/runtime.py): `.bank` and `.content` (the FAQ, for
+    # "read more" buttons) are read at each call, so a /reload swaps both for the quiz too
+    live: Callable[[], Any]
     store: QuizStore
     staff_ids: frozenset[int] = frozenset()
     clock: Callable[[], float] = time.time
     rng: random.Random = field(default_factory=random.Random)
     _status_at: dict[int, float] = field(default_factory=dict)
     _status_pending: set[int] = field(default_factory=set)
+
+    @property
+    def bank(self) -> q.QuizBank | None:
+        return self.live().bank
+
+    def content(self) -> Any:
+        return self.live().content
 
     # --- solo -------------------------------------------------------------------------
     def start_solo(self, user_id: int, lang: str, n: int = q.SOLO_DEFAULT) -> list[Out]:

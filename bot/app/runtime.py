@@ -1,35 +1,53 @@
-"""What the adapters share: current content, matcher, dialogue and storage.
+"""What the channels share: the live content (FAQ, matcher, dialogue, centre directory,
+quiz bank), storage, and the quiz service.
 
 `apply()` records a Turn's events (privacy rules in one place: question text
 is stored without the user id), so Telegram and the terminal chat behave alike.
-Content is swapped as one object, so a reload is atomic for readers.
+Everything loaded from content/ is swapped as one `Live` object, so a /reload is atomic
+for readers and the FAQ, the directory and the quiz bank never come from different
+versions of the files.
 """
 
 from __future__ import annotations
 
 import logging
+import random
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.app.quiz import QuizService
 from bot.core.content import Content, load_content
 from bot.core.dialogue import Dialogue, Turn
+from bot.core.errors import ContentError
 from bot.core.matching import Matcher
+from bot.core.quiz import QuizBank, load_quiz_bank
 from bot.storage.db import Store, connect
+from bot.storage.quiz import QuizStore
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class Loaded:
+class Live:
+    """One version of content/: FAQ, its dialogue (with the centre directory), quiz bank."""
+
     content: Content
     dialogue: Dialogue
+    bank: QuizBank | None = None  # None: no quiz.yaml, or a broken one at startup
 
 
-def load_loaded(
-    content_dir: Path, overlay_path: Path | str | None = None, content: Content | None = None
-) -> Loaded:
+def load_live(
+    content_dir: Path,
+    overlay_path: Path | str | None = None,
+    content: Content | None = None,
+    strict: bool = False,
+) -> Live:
     """Content (with the admins' overlay, BOT_OVERLAY; default content/overlay.yaml),
-    matcher, dialogue and centre directory. `content`: already loaded and checked."""
+    matcher, dialogue, centre directory and quiz bank. `content`: already loaded and
+    checked. A broken quiz bank disables the quiz, not the bot, unless `strict` (reload:
+    the caller has validated everything and must not serve half of it)."""
     if content is None:
         content = load_content(content_dir, overlay_path=overlay_path)
     directory = None
@@ -38,21 +56,42 @@ def load_loaded(
         from bot.core.centres import load_directory
 
         directory = load_directory(centres)
-    return Loaded(content, Dialogue(content, Matcher(content), directory))
+    bank = None
+    quiz = content_dir / "quiz.yaml"
+    if quiz.exists():
+        try:
+            bank = load_quiz_bank(quiz, content)
+        except ContentError as exc:
+            if strict:
+                raise
+            log.error("quiz bank not loaded (%d problems): %s", len(exc.problems), exc.problems[0])
+    return Live(content, Dialogue(content, Matcher(content), directory), bank)
 
 
 class Services:
     def __init__(
         self,
-        loaded: Loaded,
+        loaded: Live,
         store: Store,
         admin_ids: frozenset[int] = frozenset(),
         facilitator_ids: frozenset[int] = frozenset(),
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
     ):
         self.loaded = loaded
         self.store = store
         self.admin_ids = admin_ids
         self.facilitator_ids = facilitator_ids  # may run quiz events (admins may too)
+        self.clock = clock
+        # the quiz reads the bank and the FAQ from `self.loaded` at each call: a /reload
+        # swaps them for the quiz too
+        self.quiz = QuizService(
+            lambda: self.loaded,
+            QuizStore(store),
+            frozenset(admin_ids) | frozenset(facilitator_ids),
+            clock=clock,
+            rng=rng or random.Random(),
+        )
 
     @classmethod
     def open(
@@ -63,7 +102,7 @@ class Services:
         facilitator_ids: frozenset[int] = frozenset(),
         overlay_path: Path | str | None = None,
     ):
-        loaded = load_loaded(content_dir, overlay_path)
+        loaded = load_live(content_dir, overlay_path)
         return cls(loaded, Store(connect(db_path)), admin_ids, facilitator_ids)
 
     @property
@@ -74,9 +113,9 @@ class Services:
         """Re-read content/ and the overlay from disk; swap them in only if all is valid.
 
         Returns the problems (file, line, field); with any, the last good content keeps
-        serving. The swap is one assignment, so a reader sees the old or the new, never a mix.
+        serving. The FAQ, the centre directory and the quiz bank are swapped together in one
+        assignment, so a reader sees the old or the new, never a mix.
         """
-        from bot.core.errors import ContentError
         from bot.core.validate import check_all
 
         root = Path(self.loaded.content.root)
@@ -85,8 +124,8 @@ class Services:
         if problems:
             return problems
         try:
-            loaded = load_loaded(root, overlay, content)
-        except ContentError as exc:  # the directory changed on disk between check and load
+            loaded = load_live(root, overlay, content, strict=True)
+        except ContentError as exc:  # the files changed on disk between check and load
             return exc.problems
         self.loaded = loaded
         return []

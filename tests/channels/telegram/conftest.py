@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from telegram import Update
 
-from bot.app.runtime import Services, load_loaded
+from bot.app.runtime import Services, load_live
 from bot.channels.telegram.app import build_application
 from bot.config import Settings
 from bot.storage.db import Store, connect
@@ -19,7 +19,7 @@ ADMIN_ID = 999
 
 @pytest.fixture(scope="session")
 def loaded():
-    return load_loaded(CONTENT)
+    return load_live(CONTENT)
 
 
 class Harness:

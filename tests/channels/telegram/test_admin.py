@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from bot.app.runtime import load_loaded
+from bot.app.runtime import load_live
 from bot.core.content import load_content
 from bot.storage import admin as db
 from tests.channels.telegram.conftest import ADMIN_ID, make_harness
@@ -20,7 +20,7 @@ ODD = "zebra crossing permit for korea work"  # a question the bot cannot answer
 
 @pytest.fixture
 async def admin_bot(fake_api, content_copy, tmp_path):
-    h = await make_harness(fake_api, load_loaded(content_copy), tmp_path / "bot.sqlite3")
+    h = await make_harness(fake_api, load_live(content_copy), tmp_path / "bot.sqlite3")
     h.root = content_copy
     yield h
     await h.app.shutdown()
@@ -144,7 +144,7 @@ async def test_added_question_is_previewed_saved_answered_and_survives_restart(a
     shown = preview.split("\n---\n")[1]
     assert shown == answer
     # a restart reads it from disk
-    restarted = load_loaded(admin_bot.root)
+    restarted = load_live(admin_bot.root)
     assert restarted.dialogue.on_text(ODD, "en").events[0].data["entry"] == "kr-eps"
     assert restarted.dialogue.matcher.match(ODD).decision == "answer"
     row = _changes(admin_bot)[0]

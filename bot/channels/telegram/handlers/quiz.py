@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from pathlib import Path
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
@@ -41,10 +40,8 @@ from bot.channels.telegram.handlers.common import user_lang
 from bot.channels.telegram.render import keyboard, to_html_messages
 from bot.channels.telegram.resilience import with_retry
 from bot.core.dialogue import Button, Reply
-from bot.core.errors import ContentError
-from bot.core.quiz import SOLO_DEFAULT, load_quiz_bank
+from bot.core.quiz import SOLO_DEFAULT
 from bot.i18n import translator
-from bot.storage.quiz import QuizStore
 
 log = logging.getLogger("bot.quiz")
 
@@ -52,17 +49,8 @@ BROADCAST_CONCURRENCY = 30  # requests in flight; the rate limiter paces the act
 
 
 def make_service(app: Application) -> QuizService:
-    """The quiz bank from the content folder; a broken bank disables the quiz, not the bot."""
-    svc = app.bot_data["services"]
-    content = svc.loaded.content
-    bank = None
-    path = Path(content.root or ".") / "quiz.yaml"
-    try:
-        bank = load_quiz_bank(path, content) if path.exists() else None
-    except ContentError as exc:
-        log.error("quiz bank not loaded (%d problems): %s", len(exc.problems), exc.problems[0])
-    staff = frozenset(svc.admin_ids) | frozenset(getattr(svc, "facilitator_ids", frozenset()))
-    return QuizService(bank, lambda: svc.loaded.content, QuizStore(svc.store), staff)
+    """The runtime's quiz service (bank and FAQ swap with /reload, bot/app/runtime.py)."""
+    return app.bot_data["services"].quiz
 
 
 class _AwaitingName(filters.MessageFilter):
