@@ -32,6 +32,15 @@ def dialogue(content, matcher):
     return Dialogue(content, matcher)
 
 
+@pytest.fixture(scope="session")
+def loaded():
+    """The live content (FAQ, matcher, directory, quiz bank), built once: pass it as
+    `previous` to load_live on a copy of content/ to reuse its matcher."""
+    from bot.app.runtime import load_live
+
+    return load_live(CONTENT)
+
+
 @pytest.fixture
 def content_copy(tmp_path) -> Path:
     """A writable copy of content/ to break on purpose."""

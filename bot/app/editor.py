@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.app.runtime import Services
+from bot.app.runtime import Live, Services
 from bot.core import admin as core
 from bot.core.content import Content, default_overlay_path, source_name
 from bot.core.dialogue import Dialogue
@@ -68,6 +68,7 @@ class ContentEditor:
         self.services = services
         self.clock = clock
         self.lock = threading.Lock()
+        self._previewed: Live | None = None  # its matcher is reused when the save matches it
 
     @property
     def root(self) -> Path:
@@ -134,10 +135,12 @@ class ContentEditor:
         prepared = self.prepare(edit)
         if isinstance(prepared, Outcome):
             return None, prepared
-        after = Dialogue(
-            prepared.content, Matcher(prepared.content), self.services.dialogue.directory
-        )
-        return preview(edit, self.services.loaded.content, after, lang, nonce), None
+        live = self.services.loaded
+        hint = self._previewed
+        matcher = _same_matcher(prepared.content, hint) or Matcher(prepared.content)
+        after = Dialogue(prepared.content, matcher, live.dialogue.directory)
+        self._previewed = Live(prepared.content, after, live.bank)
+        return preview(edit, live.content, after, lang, nonce), None
 
     def commit(self, edit: core.Edit, admin_id: int) -> Outcome:
         """Check again (the files may have changed since the preview), write, record, reload."""
@@ -159,7 +162,8 @@ class ContentEditor:
             )
             if isinstance(change_id, Outcome):
                 return change_id
-            problems = self.services.reload()
+            # the files on disk now hold exactly what prepare() validated: serve it
+            problems = self.services.install(prepared.content, self._previewed)
         return Outcome(True, change_id, tuple(problems))
 
     def undo(self, change_id: int | None, admin_id: int) -> Outcome:
@@ -217,7 +221,7 @@ class ContentEditor:
             )
             if isinstance(change, Outcome):
                 return change
-            problems = self.services.reload()
+            problems = self.services.install(content)
         return Outcome(True, change, tuple(problems))
 
     def _record(self, **change) -> int | Outcome:
@@ -249,6 +253,12 @@ class ContentEditor:
                 )
                 return Outcome(True, change, changed=tuple(changed))
         return Outcome(True)
+
+
+def _same_matcher(content: Content, live: Live | None) -> Matcher | None:
+    if live is not None and live.content.entries == content.entries:
+        return live.dialogue.matcher
+    return None
 
 
 def _changed_ids(before: Content, after: Content) -> list[str]:

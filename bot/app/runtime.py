@@ -43,11 +43,14 @@ def load_live(
     overlay_path: Path | str | None = None,
     content: Content | None = None,
     strict: bool = False,
+    previous: Live | None = None,
 ) -> Live:
     """Content (with the admins' overlay, BOT_OVERLAY; default content/overlay.yaml),
     matcher, dialogue, centre directory and quiz bank. `content`: already loaded and
     checked. A broken quiz bank disables the quiz, not the bot, unless `strict` (reload:
-    the caller has validated everything and must not serve half of it)."""
+    the caller has validated everything and must not serve half of it). `previous`: a
+    Live whose matcher is reused when the FAQ entries are the same (building one is the
+    slowest step of a reload or an admin save)."""
     if content is None:
         content = load_content(content_dir, overlay_path=overlay_path)
     directory = None
@@ -65,7 +68,16 @@ def load_live(
             if strict:
                 raise
             log.error("quiz bank not loaded (%d problems): %s", len(exc.problems), exc.problems[0])
-    return Live(content, Dialogue(content, Matcher(content), directory), bank)
+    return Live(content, Dialogue(content, _matcher(content, previous), directory), bank)
+
+
+def _matcher(content: Content, previous: Live | None) -> Matcher:
+    """A new Matcher, or the previous one when it indexes the same entries."""
+    if previous is not None:
+        old = previous.content
+        if old.entries == content.entries and old.topics == content.topics:
+            return previous.dialogue.matcher
+    return Matcher(content)
 
 
 class Services:
@@ -109,6 +121,17 @@ class Services:
     def dialogue(self) -> Dialogue:
         return self.loaded.dialogue
 
+    def install(self, content: Content, hint: Live | None = None) -> list:
+        """Serve `content` (loaded and validated from the files now on disk, e.g. by an admin
+        save) with the directory and quiz bank on disk; `hint` may hold its matcher."""
+        root = Path(content.root)
+        try:
+            loaded = load_live(root, content.overlay_path or None, content, True, hint)
+        except ContentError as exc:
+            return exc.problems
+        self.loaded = loaded
+        return []
+
     def reload(self) -> list:
         """Re-read content/ and the overlay from disk; swap them in only if all is valid.
 
@@ -124,7 +147,7 @@ class Services:
         if problems:
             return problems
         try:
-            loaded = load_live(root, overlay, content, strict=True)
+            loaded = load_live(root, overlay, content, strict=True, previous=self.loaded)
         except ContentError as exc:  # the files changed on disk between check and load
             return exc.problems
         self.loaded = loaded

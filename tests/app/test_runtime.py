@@ -11,9 +11,10 @@ QUIZ_TEXT = "MOU route to Thailand: how long do the visa and work permit last?"
 PLACE_NAME = "Vientiane Capital Labour and Social Welfare Department"
 
 
-def _services(content_dir, tmp_path) -> Services:
+def _services(content_dir, tmp_path, loaded) -> Services:
     store = Store(connect(tmp_path / "bot.sqlite3"))
-    return Services(load_live(content_dir), store, clock=lambda: 1e9, rng=random.Random(1))
+    live = load_live(content_dir, previous=loaded)
+    return Services(live, store, clock=lambda: 1e9, rng=random.Random(1))
 
 
 def _edit(path, old: str, new: str) -> None:
@@ -22,8 +23,8 @@ def _edit(path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def test_reload_swaps_quiz_bank_and_directory_with_the_faq(content_copy, tmp_path):
-    services = _services(content_copy, tmp_path)
+def test_reload_swaps_quiz_bank_and_directory_with_the_faq(content_copy, tmp_path, loaded):
+    services = _services(content_copy, tmp_path, loaded)
     before = services.loaded
     assert services.quiz.bank.by_id["th-permit-years"].text["en"] == QUIZ_TEXT
     _edit(content_copy / "quiz.yaml", QUIZ_TEXT, "MOU to Thailand: how long is the permit?")
@@ -42,8 +43,8 @@ def test_reload_swaps_quiz_bank_and_directory_with_the_faq(content_copy, tmp_pat
     assert outs[-1].poll.question_id in services.loaded.bank.by_id
 
 
-def test_a_broken_quiz_bank_refuses_the_reload_and_keeps_everything(content_copy, tmp_path):
-    services = _services(content_copy, tmp_path)
+def test_a_broken_quiz_bank_refuses_the_reload_and_keeps_everything(content_copy, tmp_path, loaded):
+    services = _services(content_copy, tmp_path, loaded)
     before = services.loaded
     _edit(content_copy / "centres.yaml", f"en: {PLACE_NAME}", "en: Vientiane Labour Office")
     _edit(content_copy / "quiz.yaml", "  difficulty: easy\n", "  difficulty: trivial\n")

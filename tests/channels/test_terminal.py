@@ -11,15 +11,15 @@ import sys
 
 import pytest
 
-from bot.app.runtime import Services, load_live
+from bot.app.runtime import Services
 from bot.channels.terminal import CHAT_USER_ID, Option, TerminalChat, run_chat
 from bot.core.quiz import SOLO_DEFAULT
 from bot.storage.db import Store, connect
-from tests.conftest import CONTENT, ROOT
+from tests.conftest import ROOT
 
 
-def _chat(tmp_path, lines, lang="en"):
-    services = Services.open(CONTENT, tmp_path / "chat.sqlite3")
+def _chat(tmp_path, loaded, lines, lang="en"):
+    services = Services(loaded, Store(connect(tmp_path / "chat.sqlite3")))
     out = io.StringIO()
     run_chat(services, lang, inp=io.StringIO("\n".join(lines) + "\n"), out=out)
     return out.getvalue(), services
@@ -28,11 +28,9 @@ def _chat(tmp_path, lines, lang="en"):
 class Terminal:
     """Drive a TerminalChat in-process; `take()` returns what it printed since last time."""
 
-    def __init__(self, tmp_path, seed: int = 3, lang: str = "en"):
+    def __init__(self, tmp_path, loaded, seed: int = 3, lang: str = "en"):
         store = Store(connect(tmp_path / "chat.sqlite3"))
-        self.services = Services(
-            load_live(CONTENT), store, clock=lambda: 1_000_000.0, rng=random.Random(seed)
-        )
+        self.services = Services(loaded, store, clock=lambda: 1_000_000.0, rng=random.Random(seed))
         self.out = io.StringIO()
         self.chat = TerminalChat(self.services, lang, self.out)
         self.chat.turn(self.services.dialogue.start(lang))
@@ -66,26 +64,26 @@ class Terminal:
         return self.send(str(pick + 1))
 
 
-def test_chat_start_menu_button_and_question(tmp_path):
-    out, _ = _chat(tmp_path, ["3", "How much does it cost to go to Korea?", "/quit"])
+def test_chat_start_menu_button_and_question(tmp_path, loaded):
+    out, _ = _chat(tmp_path, loaded, ["3", "How much does it cost to go to Korea?", "/quit"])
     assert "Hello!" in out
     assert "[3]" in out  # buttons are numbered
     assert "Sources:" in out
 
 
-def test_chat_language_switch_is_stored(tmp_path):
-    out, services = _chat(tmp_path, ["1"])  # [1] = ພາສາລາວ
+def test_chat_language_switch_is_stored(tmp_path, loaded):
+    out, services = _chat(tmp_path, loaded, ["1"])  # [1] = ພາສາລາວ
     assert "ຕັ້ງເປັນພາສາລາວແລ້ວ" in out
     assert services.user_lang(0) == "lo"
 
 
-def test_chat_unknown_question_is_recorded_without_user(tmp_path):
-    _out, services = _chat(tmp_path, ["recipe for sticky rice cake please"])
+def test_chat_unknown_question_is_recorded_without_user(tmp_path, loaded):
+    _out, services = _chat(tmp_path, loaded, ["recipe for sticky rice cake please"])
     assert services.store.count("unanswered") == 1
 
 
-def test_quiz_button_plays_a_full_solo_round_and_scores_it(tmp_path):
-    t = Terminal(tmp_path)
+def test_quiz_button_plays_a_full_solo_round_and_scores_it(tmp_path, loaded):
+    t = Terminal(tmp_path, loaded)
     t.take()
     intro = t.press("🎯 Quiz")
     assert f"1/{SOLO_DEFAULT} · " in intro and "[1]" in intro
@@ -98,8 +96,8 @@ def test_quiz_button_plays_a_full_solo_round_and_scores_it(tmp_path):
     assert t.number("🎯 Play again") and t.number("☰ Menu")
 
 
-def test_quiz_wrong_answer_shows_the_right_option(tmp_path):
-    t = Terminal(tmp_path)
+def test_quiz_wrong_answer_shows_the_right_option(tmp_path, loaded):
+    t = Terminal(tmp_path, loaded)
     t.take()
     t.send("/quiz 1")
     poll = next(iter(t.chat._open.values()))
@@ -108,8 +106,8 @@ def test_quiz_wrong_answer_shows_the_right_option(tmp_path):
     assert "You got 0 of 1 right." in shown
 
 
-def test_province_search_lists_the_places_of_the_province(tmp_path):
-    t = Terminal(tmp_path)
+def test_province_search_lists_the_places_of_the_province(tmp_path, loaded):
+    t = Terminal(tmp_path, loaded)
     t.take()
     t.press("📍 Service centres")
     shown = t.press("Champasak Province")
@@ -117,8 +115,8 @@ def test_province_search_lists_the_places_of_the_province(tmp_path):
     assert "Labour and Social Welfare" in shown and "[" in shown  # places, then map buttons
 
 
-def test_hotlines_privacy_and_forget(tmp_path):
-    t = Terminal(tmp_path)
+def test_hotlines_privacy_and_forget(tmp_path, loaded):
+    t = Terminal(tmp_path, loaded)
     t.take()
     assert "1362" in t.send("/hotline")
     assert "/forget" in t.send("/privacy")
@@ -130,9 +128,9 @@ def test_hotlines_privacy_and_forget(tmp_path):
 
 
 @pytest.mark.slow
-def test_python_m_bot_chat_plays_a_quiz_and_finds_a_province_with_piped_input(tmp_path):
+def test_python_m_bot_chat_plays_a_quiz_and_finds_a_province_with_piped_input(tmp_path, loaded):
     """The real command, as a person would pipe it: a full solo quiz, then a province."""
-    t = Terminal(tmp_path)
+    t = Terminal(tmp_path, loaded)
     t.send("/menu")
     menu_centres = t.number("📍 Service centres")
     t.press("📍 Service centres")

@@ -7,19 +7,13 @@ from pathlib import Path
 import pytest
 from telegram import Update
 
-from bot.app.runtime import Services, load_live
+from bot.app.runtime import Services
 from bot.channels.telegram.app import build_application
 from bot.config import Settings
 from bot.storage.db import Store, connect
-from tests.conftest import CONTENT
 from tools.fakeapi import FakeRequest
 
 ADMIN_ID = 999
-
-
-@pytest.fixture(scope="session")
-def loaded():
-    return load_live(CONTENT)
 
 
 class Harness:

@@ -19,8 +19,10 @@ ODD = "zebra crossing permit for korea work"  # a question the bot cannot answer
 
 
 @pytest.fixture
-async def admin_bot(fake_api, content_copy, tmp_path):
-    h = await make_harness(fake_api, load_live(content_copy), tmp_path / "bot.sqlite3")
+async def admin_bot(fake_api, content_copy, tmp_path, loaded):
+    h = await make_harness(
+        fake_api, load_live(content_copy, previous=loaded), tmp_path / "bot.sqlite3"
+    )
     h.root = content_copy
     yield h
     await h.app.shutdown()
