@@ -3,7 +3,7 @@
     python -m benchmarks.quiz_event [--participants 300] [--questions 3] [--no-compare]
 
 The bot runs as in production (python-telegram-bot, long polling over HTTP on 127.0.0.1,
-AIORateLimiter on); the fake of tests/fakeapi runs in a child process, as Telegram would
+AIORateLimiter on); the fake of tools/fakeapi runs in a child process, as Telegram would
 run elsewhere, and answers 429 "Too Many Requests" to anything beyond 30 messages per
 second (`enforce_rate_limit(30)`). Measured: the time for 300 people to join by deep
 link, to deliver one question to all of them, to take in all their answers, and to
@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.remote_fake import RemoteFake, count, push_texts  # noqa: E402
+from bot.app.runtime import Services  # noqa: E402
+from bot.channels.telegram.app import ALLOWED_UPDATES, build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.services import Services  # noqa: E402
-from bot.tg.app import ALLOWED_UPDATES, build_application  # noqa: E402
-from tests.fakeapi import FakeBotAPI  # noqa: E402
+from tools.fakeapi import FakeBotAPI  # noqa: E402
 
 ADMIN = 999
 FIRST_USER = 10_000

@@ -1,4 +1,4 @@
-"""The fake Telegram (tests/fakeapi) over HTTP in a child process, driven by commands.
+"""The fake Telegram (tools/fakeapi) over HTTP in a child process, driven by commands.
 
 Benchmarks run it apart from the bot, as Telegram runs elsewhere: its request
 validation must not eat the bot's CPU time. Each benchmark passes the commands
@@ -20,8 +20,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.fakeapi import FakeBotAPI
-from tests.fakeapi.http import serve_http
+from tools.fakeapi import FakeBotAPI
+from tools.fakeapi.http import serve_http
 
 Command = Callable[[FakeBotAPI, Any], Any]
 

@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.remote_fake import RemoteFake  # noqa: E402
+from bot.app.runtime import Services  # noqa: E402
+from bot.channels.telegram.app import ALLOWED_UPDATES, build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.services import Services  # noqa: E402
-from bot.tg.app import ALLOWED_UPDATES, build_application  # noqa: E402
-from tests.fakeapi import FakeBotAPI  # noqa: E402
+from tools.fakeapi import FakeBotAPI  # noqa: E402
 
 QUESTIONS = [
     "How much does it cost to go to Korea?",

@@ -3,7 +3,7 @@
     python -m benchmarks.tg_throughput [--questions 400] [--users 20]
 
 Both bots run the same stack (python-telegram-bot, long polling over HTTP on
-127.0.0.1) against the fake of tests/fakeapi, which runs in a child process
+127.0.0.1) against the fake of tools/fakeapi, which runs in a child process
 as Telegram would run elsewhere (its validation must not eat the bot's CPU
 time); the echo bot is the ceiling of that stack. The rate limiter is off for
 both: it would measure Telegram's 30 messages/s cap, not the bot.
@@ -26,10 +26,10 @@ from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters  # noqa: E402
 
 from benchmarks.remote_fake import RemoteFake, count, push_texts  # noqa: E402
+from bot.app.runtime import Services  # noqa: E402
+from bot.channels.telegram.app import ALLOWED_UPDATES, CONCURRENT_UPDATES, build_application  # noqa: E402
+from bot.channels.telegram.updates import PerChatUpdateProcessor  # noqa: E402
 from bot.config import Settings  # noqa: E402
-from bot.services import Services  # noqa: E402
-from bot.tg.app import ALLOWED_UPDATES, CONCURRENT_UPDATES, build_application  # noqa: E402
-from bot.tg.updates import PerChatUpdateProcessor  # noqa: E402
 
 QUESTIONS = [
     "How much does it cost to go to Korea?",

@@ -14,7 +14,7 @@ from bot.core.matching import Matcher
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
 
-pytest_plugins = ["tests.fakeapi.pytest_plugin"]
+pytest_plugins = ["tools.fakeapi.pytest_plugin"]
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +30,15 @@ def matcher(content):
 @pytest.fixture(scope="session")
 def dialogue(content, matcher):
     return Dialogue(content, matcher)
+
+
+@pytest.fixture(scope="session")
+def loaded():
+    """The live content (FAQ, matcher, directory, quiz bank), built once: pass it as
+    `previous` to load_live on a copy of content/ to reuse its matcher."""
+    from bot.app.runtime import load_live
+
+    return load_live(CONTENT)
 
 
 @pytest.fixture

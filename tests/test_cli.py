@@ -1,4 +1,4 @@
-"""The command line: ask's JSON format (read by ../shared/eval/score.py), help for every verb."""
+"""The command line: ask's JSON format (read by the evaluation script score.py), help for every verb."""
 
 from __future__ import annotations
 

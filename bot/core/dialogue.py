@@ -1,6 +1,6 @@
 """What the bot says: input + user state -> Turn (replies to send + events to record).
 
-The same Dialogue serves Telegram (bot/tg), the terminal chat and any future
+The same Dialogue serves Telegram (bot/channels/telegram), the terminal chat and any future
 channel, so every decision about a conversation lives here. It never does I/O:
 events (an unanswered question, feedback, a language choice) are values the
 adapter hands to storage.
@@ -20,11 +20,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.core.centres import find_province
+from bot.core.centres.replies import WhereToGo
 from bot.core.content import Content, Entry
 from bot.core.dialogue_types import Button, Event, Reply, Turn, Venue
 from bot.core.matching import SUGGEST_MIN, Match, Matcher
 from bot.core.text import language_of
-from bot.core.wheretogo import WhereToGo
 from bot.i18n import LANGS, N_, translator
 
 __all__ = ["Button", "Dialogue", "Event", "Reply", "Turn", "Venue"]

@@ -1,0 +1,53 @@
+"""Commands, free text, buttons and odd messages. Thin: read, call core, send."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.channels.telegram.handlers.common import send_turn, services, user_lang
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    payload = context.args[0] if context.args else None
+    turn = services(context).dialogue.start(user_lang(update, context), payload)
+    await send_turn(update, context, turn)
+
+
+async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/menu /help /language /hotline /privacy /forget and unknown commands (-> help)."""
+    text = update.effective_message.text or ""
+    turn = services(context).command(text, user_lang(update, context))
+    await send_turn(update, context, turn)
+
+
+async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    msg = update.effective_message
+    question = msg.text or ""
+    if msg.chat.type != "private":
+        # groups: only when mentioned or replied to (filters ensure one of them)
+        question = question.replace(f"@{context.bot.username}", " ")
+    turn = services(context).dialogue.on_text(question, user_lang(update, context))
+    await send_turn(update, context, turn)
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    query = update.callback_query
+    turn = services(context).dialogue.on_button(query.data or "", user_lang(update, context))
+    await query.answer(turn.toast[:200] if turn.toast else None)
+    await send_turn(update, context, turn)
+
+
+async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stickers, photos, voice...: say what the bot can read."""
+    turn = services(context).dialogue.not_text(user_lang(update, context))
+    await send_turn(update, context, turn)
+
+
+async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A shared location (button or attachment menu); used for this search only, not stored."""
+    loc = update.effective_message.location
+    turn = services(context).dialogue.on_location(
+        loc.latitude, loc.longitude, user_lang(update, context)
+    )
+    await send_turn(update, context, turn)

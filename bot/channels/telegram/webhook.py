@@ -1,0 +1,118 @@
+"""Webhook mode: an HTTPS front (a reverse proxy) forwards Telegram's POSTs here.
+
+Every POST must carry Telegram's secret token header; without the right one it
+gets 403 and is not processed. GET /health says whether content is loaded and
+the database writable (for Docker and monitoring). Public API only: updates
+go into Application.update_queue like the poller's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import json
+import logging
+import signal
+from http import HTTPStatus
+
+import tornado.httpserver
+import tornado.web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.app.runtime import Services
+
+log = logging.getLogger("bot.webhook")
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_BODY = 1_000_000
+
+
+class _UpdateHandler(tornado.web.RequestHandler):
+    def initialize(self, app: Application, secret: str) -> None:
+        self.app, self.secret = app, secret
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            log.warning("webhook request refused: missing or wrong secret token")
+            self.set_status(HTTPStatus.FORBIDDEN)
+            return
+        try:
+            data = json.loads(self.request.body)
+            update = Update.de_json(data, self.app.bot)
+        except (ValueError, TypeError, KeyError):
+            self.set_status(HTTPStatus.BAD_REQUEST)
+            return
+        await self.app.update_queue.put(update)
+        self.set_status(HTTPStatus.OK)
+
+    def get(self) -> None:
+        self.set_status(HTTPStatus.METHOD_NOT_ALLOWED)
+
+
+class _HealthHandler(tornado.web.RequestHandler):
+    def initialize(self, services: Services) -> None:
+        self.services = services
+
+    def get(self) -> None:
+        status = self.services.health()
+        self.set_status(HTTPStatus.OK if status["ok"] else HTTPStatus.SERVICE_UNAVAILABLE)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(status))
+
+
+def make_web_app(
+    app: Application, services: Services, secret: str, path: str
+) -> tornado.web.Application:
+    return tornado.web.Application(
+        [
+            (rf"/{path.strip('/')}/?", _UpdateHandler, {"app": app, "secret": secret}),
+            (r"/health", _HealthHandler, {"services": services}),
+        ]
+    )
+
+
+async def serve_webhook(
+    app: Application,
+    services: Services,
+    *,
+    public_url: str,
+    secret: str,
+    listen: str = "0.0.0.0",
+    port: int = 8080,
+    path: str = "telegram",
+    allowed_updates: list[str] | None = None,
+    stop: asyncio.Event | None = None,
+    register: bool = True,
+) -> None:
+    """Run until SIGTERM/SIGINT (or `stop` is set); finish the updates in hand, then exit."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread (tests)
+            loop.add_signal_handler(sig, stop.set)
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    await app.start()
+    if register:
+        await app.bot.set_webhook(
+            f"{public_url.rstrip('/')}/{path.strip('/')}",
+            secret_token=secret,
+            allowed_updates=allowed_updates,
+        )
+    server = tornado.httpserver.HTTPServer(
+        make_web_app(app, services, secret, path), max_body_size=MAX_BODY
+    )
+    server.listen(port, listen)
+    log.info("webhook listening port=%s path=/%s", port, path.strip("/"))
+    try:
+        await stop.wait()
+    finally:
+        server.stop()
+        await app.stop()  # processes what is already in the update queue
+        if app.post_stop:
+            await app.post_stop(app)
+        await app.shutdown()
+        log.info("webhook stopped")

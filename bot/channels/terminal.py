@@ -1,0 +1,163 @@
+"""`python -m bot chat`: the bot's conversation in a terminal, no token, no network.
+
+Buttons are shown as numbered choices; type the number to press one. Commands
+(/start, /menu, /help, /quiz, /language, /hotline, /privacy, /forget) work as in Telegram.
+It goes through the same core Dialogue and the same quiz service as the Telegram adapter:
+a quiz question is printed with numbered options, and the answer is checked and scored by
+the app exactly as a Telegram poll answer is.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass
+from typing import TextIO
+
+from bot.app.quiz import Ask, Broadcast, Out, Say
+from bot.app.runtime import Services
+from bot.core.dialogue import Button, Reply, Turn
+from bot.core.quiz import SOLO_DEFAULT, Poll
+from bot.i18n import translator
+
+CHAT_USER_ID = 0  # the terminal user; records are kept like a Telegram user's
+QUIZ_BUTTON = "q"  # the menu's 🎯 Quiz and the result's "Play again" (bot/core/dialogue.py)
+
+
+@dataclass(frozen=True)
+class Option:
+    """A numbered answer to the quiz question on screen (a Telegram poll option)."""
+
+    poll_id: str
+    index: int
+
+
+Choice = Button | Option
+
+
+def render_reply(reply: Reply, out: TextIO, choices: list[Choice]) -> None:
+    print(reply.as_plain_text(), file=out)
+    if reply.venue:
+        v = reply.venue
+        print(f"  📍 {v.title}, {v.address} ({v.lat:.4f}, {v.lon:.4f})", file=out)
+    for row in reply.buttons:
+        for b in row:
+            if b.data:
+                choices.append(b)
+                print(f"  [{len(choices)}] {b.label}", file=out)
+    print(file=out)
+
+
+def render_turn(turn: Turn, out: TextIO) -> list[Button]:
+    choices: list[Choice] = []
+    if turn.toast and not turn.replies:
+        print(f"  ({turn.toast})", file=out)
+    for reply in turn.replies:
+        render_reply(reply, out, choices)
+    return [c for c in choices if isinstance(c, Button)]
+
+
+class TerminalChat:
+    """One terminal user: reads a line, asks the app, prints what comes back."""
+
+    def __init__(self, services: Services, lang: str, out: TextIO):
+        self.services, self.lang, self.out = services, lang, out
+        self.choices: list[Choice] = []
+        self._polls = 0
+        self._open: dict[str, Poll] = {}  # questions on screen, not answered yet
+
+    # --- input ------------------------------------------------------------------------
+    def handle(self, line: str) -> None:
+        self.lang = self.services.user_lang(CHAT_USER_ID) or self.lang
+        if line.isdigit() and 1 <= int(line) <= len(self.choices):
+            self.press(self.choices[int(line) - 1])
+        elif line.split(" ", 1)[0].lower() == "/quiz":
+            arg = line[5:].strip()
+            self.quiz(int(arg) if arg.isdigit() else SOLO_DEFAULT)
+        elif line.startswith("/"):
+            self.turn(self.services.command(line, self.lang))
+        else:
+            self.turn(self.services.dialogue.on_text(line, self.lang))
+
+    def press(self, choice: Choice) -> None:
+        quiz = self.services.quiz
+        if isinstance(choice, Option):
+            outs = quiz.on_answer(CHAT_USER_ID, choice.poll_id, [choice.index])
+            poll = self._open.pop(choice.poll_id, None)
+            if outs and poll is not None:
+                self._feedback(poll, choice.index)
+            self.outs(outs)
+        elif choice.data == QUIZ_BUTTON:
+            self.quiz(SOLO_DEFAULT)
+        else:
+            self.turn(self.services.dialogue.on_button(choice.data or "", self.lang))
+
+    def quiz(self, n: int) -> None:
+        self.outs(self.services.quiz.start_solo(CHAT_USER_ID, self.lang, n))
+
+    # --- output -----------------------------------------------------------------------
+    def turn(self, turn: Turn) -> None:
+        turn = self.services.apply(CHAT_USER_ID, turn)
+        buttons = render_turn(turn, self.out)
+        if buttons:
+            self.choices = list(buttons)
+
+    def outs(self, outs: list[Out]) -> None:
+        """The quiz service's messages: replies, and questions shown as numbered options."""
+        choices: list[Choice] = []
+        for item in outs:
+            for one in item.items if isinstance(item, Broadcast) else (item,):
+                if isinstance(one, Say):
+                    render_reply(one.reply, self.out, choices)
+                elif isinstance(one, Ask):
+                    self._ask(one, choices)
+        if choices:
+            self.choices = choices
+
+    def _ask(self, ask: Ask, choices: list[Choice]) -> None:
+        self._polls += 1
+        poll_id = f"terminal-{time.time_ns()}-{self._polls}"
+        self.services.quiz.poll_sent(ask, poll_id)
+        self._open = {poll_id: ask.poll}
+        print(ask.poll.question, file=self.out)
+        for i, option in enumerate(ask.poll.options):
+            choices.append(Option(poll_id, i))
+            print(f"  [{len(choices)}] {option}", file=self.out)
+        print(file=self.out)
+
+    def _feedback(self, poll: Poll, chosen: int) -> None:
+        """What Telegram's quiz poll shows once answered: right or wrong, and why."""
+        if chosen == poll.correct:
+            print(f"✅ {poll.explanation}".rstrip(), file=self.out)
+        else:
+            right = poll.options[poll.correct]
+            print(f"❌ → {right}", file=self.out)
+            if poll.explanation:
+                print(poll.explanation, file=self.out)
+        print(file=self.out)
+
+
+def run_chat(
+    services: Services, lang: str | None, inp: TextIO = sys.stdin, out: TextIO = sys.stdout
+) -> int:
+    user_lang = services.user_lang(CHAT_USER_ID) or lang or "lo"
+    if lang:
+        user_lang = lang
+    _ = translator(user_lang)
+    print(_("Terminal chat. Type a question, a number to press a button, or /quit."), file=out)
+    chat = TerminalChat(services, user_lang, out)
+    chat.turn(services.dialogue.start(user_lang))
+    interactive = inp.isatty()
+    while True:
+        if interactive:
+            print("> ", end="", file=out, flush=True)
+        line = inp.readline()
+        if not line:
+            break
+        line = line.strip()
+        if not line:
+            continue
+        if line in ("/quit", "/exit"):
+            break
+        chat.handle(line)
+    return 0

@@ -1,0 +1,1 @@
+"""Development tools that tests and benchmarks share (not part of the installed bot)."""
