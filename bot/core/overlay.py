@@ -164,14 +164,30 @@ def _apply_patch(
         if not isinstance(answer, LineDict):
             bad("answer", "expected language -> answer text", patch.line_of("answer"))
         elif isinstance(target, LineDict):
+            summary = raw.get("summary")
             for lang, text in answer.items():
                 target[lang] = text
                 target.key_lines[lang] = answer.line_of(lang)
                 mark["answer"][lang] = answer.line_of(lang)
+                if isinstance(summary, LineDict) and isinstance(text, str):
+                    # the old short answer may contradict the corrected one (a wrong number):
+                    # the short answer becomes the new answer's opening
+                    summary[lang] = opening(text)
     if "reviewed" in patch:
         raw["reviewed"] = patch["reviewed"]
         mark["reviewed"] = patch.line_of("reviewed")
     return probs
+
+
+def opening(answer: str, limit: int = 330) -> str:
+    """The first paragraph of an answer, cut after a sentence within `limit` characters;
+    the short answer shown for an entry whose answer an admin replaced."""
+    first = answer.strip().split("\n\n", 1)[0].strip()
+    if len(first) <= limit:
+        return first
+    cut = first[:limit]
+    end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "), cut.rfind("\n"))
+    return (cut[: end + 1] if end > limit // 3 else cut.rsplit(" ", 1)[0]).rstrip() + " …"
 
 
 _INDEXED = re.compile(r"^questions\.(\w+)(?:\[(\d+)\])?$")

@@ -68,7 +68,13 @@ def test_chat_start_menu_button_and_question(tmp_path, loaded):
     out, _ = _chat(tmp_path, loaded, ["3", "How much does it cost to go to Korea?", "/quit"])
     assert "Hello!" in out
     assert "[3]" in out  # buttons are numbered
-    assert "Sources:" in out
+    assert "Checked: 2026-" in out and "https://" not in out
+    assert "[1] 📖 More" in out and "[2] 📚 Sources" in out
+
+
+def test_chat_sources_behind_a_numbered_button(tmp_path, loaded):
+    out, _ = _chat(tmp_path, loaded, ["How much does it cost to go to Korea?", "2", "/quit"])
+    assert "Sources:" in out and "https://" in out
 
 
 def test_chat_language_switch_is_stored(tmp_path, loaded):

@@ -94,3 +94,13 @@ def test_trouble_answer_links_to_help_in_its_country(with_directory):
 def test_help_in_korea_lists_korean_lines(with_directory):
     text = with_directory.on_button("ha:KR", "lo").replies[0].text
     assert "1345" in text
+
+
+def test_opening_of_a_replaced_answer_fits_the_short_answer():
+    from bot.core.content import MAX_SUMMARY_CHARS
+    from bot.core.overlay import opening
+
+    assert opening("First line.\n\nSecond paragraph.") == "First line."
+    long = "A sentence about EPS. " * 30
+    cut = opening(long)
+    assert len(cut) <= MAX_SUMMARY_CHARS and cut.endswith("EPS. …")

@@ -162,6 +162,8 @@ def preview(edit: Edit, before: Content, after: Dialogue, lang: str, nonce: int)
                  lang=LANG_NAMES.get(edit.lang, edit.lang), title=entry.title[lang])  # fmt: skip
         replies.append(Reply(head, title=_("Preview")))
         replies.append(after.answer_reply(entry, edit.lang))
+        if edit.lang in entry.summary:  # the short answer first, then the full one (📖 More)
+            replies.append(after.answer_reply(entry, edit.lang, full=True))
     elif edit.kind == MARK_REVIEWED:
         head = _("Mark “{title}” as reviewed on {date}. Users will see:",
                  title=entry.title[lang], date=edit.reviewed.isoformat())  # fmt: skip
