@@ -22,7 +22,7 @@ from bot.core.centres import find_province
 from bot.core.content import Content, Entry
 from bot.core.dialogue_types import Button, Event, Reply, Turn, Venue
 from bot.core.matching import SUGGEST_MIN, Match, Matcher
-from bot.core.text import language_of
+from bot.core.text import clean, language_of
 from bot.core.wheretogo import WhereToGo
 from bot.i18n import LANGS, N_, translator
 
@@ -149,7 +149,7 @@ class Dialogue:
     # --- free text ----------------------------------------------------------------
     def on_text(self, text: str, lang: str | None = None) -> Turn:
         """A question in any language; `lang` is the user's chosen language, if any."""
-        text = (text or "")[:MAX_TEXT_CHARS].strip()
+        text = clean((text or "")[:MAX_TEXT_CHARS]).strip()  # storable: no lone surrogates
         asked_lang = language_of(text)
         lang = lang if lang in LANGS else asked_lang
         if not any(ch.isalnum() for ch in text):

@@ -104,7 +104,7 @@ class Index:
             seen: set[str] = set()
             merged: dict[str, float] = defaultdict(float)
             for _lang, text in e.variants():
-                toks = tokens(fold(text), folded=True)
+                toks = list(dict.fromkeys(tokens(fold(text), folded=True)))
                 joined = " ".join(toks)
                 if not toks or joined in seen:
                     continue
@@ -134,7 +134,8 @@ class Index:
     def entry_scores(self, question: str) -> list[tuple[str, float]]:
         """Entries with their score, best first."""
         key = fold(question[:MAX_QUERY_CHARS])
-        toks = tokens(key, folded=True)
+        # a token counts once however often it is repeated ("hello " * 40)
+        toks = list(dict.fromkeys(tokens(key, folded=True)))
         if not toks:
             return []
         all_feats = _features(toks)

@@ -36,6 +36,16 @@ _RE_LATIN = re.compile("[a-z]")
 
 _DIGITS = {0x0ED0 + i: str(i) for i in range(10)} | {0x0E50 + i: str(i) for i in range(10)}
 
+# ຳ / ำ typed as two characters (ໍ + າ, ํ + า; NFKC's decomposition, produced by
+# some keyboards and web pages), with or without a tone mark in between or before.
+_RE_LAO_AM = re.compile(f"([{TONES}]?)\u0ecd([{TONES}]?)\u0eb2")
+_RE_THAI_AM = re.compile("([\u0e48-\u0e4b]?)\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+# a combining mark typed twice in a row (ີີ, ້້, ัั): once is what was meant
+_RE_DOUBLE_MARK = re.compile(
+    "([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd])\\1+"
+)
+_RE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 # Spelling variants folded to one form (display keeps the user's text).
 _SPELLING = [
     ("\u0ecd\u0eb2", "\u0eb3"),  # ໍ + າ -> ຳ
@@ -63,16 +73,24 @@ def normalize(text: str) -> str:
 
     Keeps tone marks and spaces; converts Thai script to Lao; ASCII digits.
     """
-    text = unicodedata.normalize("NFC", text).translate(ZERO_WIDTH)
+    text = unicodedata.normalize("NFC", clean(text)).translate(ZERO_WIDTH)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text)
     text = text.translate(_DIGITS)
+    text = _RE_DOUBLE_MARK.sub(r"\1", text)
     if _RE_THAI.search(text):
-        text = thai_to_lao(text)
+        text = thai_to_lao(_RE_THAI_AM.sub("\\1\\2\u0e33", text))
+    text = _RE_LAO_AM.sub("\\1\\2\u0eb3", text)
     for old, new in _SPELLING:
         text = text.replace(old, new)
     text = _RE_TONE_BEFORE_VOWEL.sub(r"\2\1", text)
     text = _RE_DOUBLE_TONE.sub(r"\1", text)
     return " ".join(text.casefold().split())
+
+
+def clean(text: str) -> str:
+    """Text safe to store and send: lone surrogates (invalid UTF-8, they crash
+    sqlite and the Telegram API) become U+FFFD. Everything else is kept as typed."""
+    return _RE_SURROGATE.sub("\ufffd", text)
 
 
 def fold(text: str) -> str:

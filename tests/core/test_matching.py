@@ -73,3 +73,14 @@ def test_answer_id_is_the_best_and_suggestions_exclude_it():
 def test_thresholds_are_ordered():
     assert SUGGEST_MIN < ANSWER_MIN
     assert 0 < matching.ANSWER_GAP < 50
+
+
+@pytest.mark.parametrize(
+    "nonsense", ["hello " * 40, "asdf " * 50, "lorem ipsum dolor sit amet " * 20, "ໄປ " * 60]
+)
+def test_repeated_words_do_not_raise_the_score(matcher, nonsense):
+    """A token counts once however often it is repeated: 40 x "hello" is still "hello"."""
+    once = matcher.match(" ".join(dict.fromkeys(nonsense.split())))
+    many = matcher.match(nonsense)
+    assert many.decision != "answer"
+    assert many.score <= once.score + 1
