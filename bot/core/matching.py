@@ -23,11 +23,12 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.content import Content
-from bot.core.text import countries_in, fold, phonetic, tokens
+from bot.core.text import countries_in, fold, names_laos, phonetic, places_in, tokens
 
 # --- decision thresholds (scores are 0-100) ----------------------------------------
 ANSWER_MIN = 36.0  # best entry at least this ...
 ANSWER_GAP = 5.0  # ... and this far ahead of the runner-up entry -> answer
+COVER_MIN = 0.45  # ... and covering at least this share of the question's information
 SUGGEST_MIN = 30.0  # plausible: offer the top entries as choices
 SUGGEST_WITHIN = 18.0  # a suggestion must be within this many points of the best
 MAX_SUGGESTIONS = 3
@@ -45,6 +46,8 @@ OTHER_COUNTRY = 0.8  # the question names a country and the entry is about anoth
 UNKNOWN_WEIGHT = 2.0  # weight of question features the index has never seen
 NORM_CAP_PCT = 0.9  # question length counts up to this percentile of variant lengths
 MIN_IDF = 0.4  # features in most entries carry little information: not looked up (speed)
+COVER_GRAMS = 0.6  # a typo'd token is covered when this share of its 3-grams is in the entry
+ANSWER_TEXT_CREDIT = 1.0  # a question word found only in the entry's answer text
 MAX_QUERY_CHARS = 400  # a question longer than this is cut (a pasted message, not a question)
 
 
@@ -96,6 +99,9 @@ class Index:
         self.entry_country: list[str | None] = []
         self.variant_entry: list[int] = []
         self.variant_text: list[str] = []  # token strings, for rapidfuzz
+        self.entry_vocab: list[frozenset[str]] = []  # every feature of the entry's variants
+        self.answer_vocab: list[frozenset[str]] = []  # ... and of its answer text
+        self.entry_places: list[frozenset[str]] = []  # other places the entry names
         variant_feats: list[dict[str, float]] = []
         entry_feats: list[dict[str, float]] = []
         for ei, e in enumerate(content.entries):
@@ -116,6 +122,10 @@ class Index:
                 for f in feats:
                     merged[f] += 1.0
             entry_feats.append({f: 1.0 + math.log(n) for f, n in merged.items()})
+            self.entry_vocab.append(frozenset(merged))
+            said = fold(" ".join([*e.answer.values(), *e.summary.values()]))
+            self.answer_vocab.append(frozenset(_features(tokens(said, folded=True))))
+            self.entry_places.append(places_in(" ".join(t for _l, t in e.variants())))
         # IDF by entry: a token in every entry's variants carries no information.
         n_entries = max(len(self.entry_ids), 1)
         df: dict[str, int] = {f: 0 for feats in entry_feats for f in feats}
@@ -123,8 +133,10 @@ class Index:
             for f in feats:
                 df[f] += 1
         self.idf = {f: math.log((n_entries + 1) / (n + 0.5)) for f, n in df.items()}
+        self.idf_unknown = math.log((n_entries + 1) / 0.5)  # a word no entry uses
         self.postings, norms = _postings(variant_feats, self.idf)
         self.entry_postings, _ = _postings(entry_feats, self.idf)
+        self._entry_pos = {eid: i for i, eid in enumerate(self.entry_ids)}
         norms.sort()
         self.norm_cap = norms[int(len(norms) * NORM_CAP_PCT)] if norms else 1.0
 
@@ -178,6 +190,53 @@ class Index:
         ranked = sorted(scored.items(), key=lambda kv: kv[1], reverse=True)
         return [(self.entry_ids[ei], round(s, 1)) for ei, s in ranked]
 
+    def coverage(self, question: str, entry_id: str) -> float:
+        """How much of the question's information the entry's variants cover (0-1).
+
+        Each distinct token of the question weighs its IDF (a word no entry uses
+        weighs most: "Malaysia", "pension"); it is covered by the entry when one of
+        the entry's variants has it, its phonetic key (romanised spellings), or most
+        of its character 3-grams (typos). A question about something the entry does
+        not talk about leaves heavy tokens uncovered, however similar the rest is.
+        """
+        ei = self._entry_pos.get(entry_id)
+        key = fold(question[:MAX_QUERY_CHARS])
+        toks = list(dict.fromkeys(tokens(key, folded=True)))
+        if ei is None or not toks:
+            return 0.0
+        # a place the entry never names (Malaysia, Taiwan) or another destination
+        # country: the entry is about somewhere else, whatever the words share
+        named = countries_in(key, folded=True)
+        if self.entry_country[ei] and (
+            (named and self.entry_country[ei] not in named)
+            or (not named and names_laos(key, folded=True))
+        ):
+            return 0.0
+        if places_in(key, folded=True) - self.entry_places[ei]:
+            return 0.0
+        total = got = 0.0
+        for t in toks:
+            w = self.idf.get(t, self.idf_unknown)
+            total += w
+            got += w * max(
+                _covers(t, self.entry_vocab[ei]),
+                ANSWER_TEXT_CREDIT * _covers(t, self.answer_vocab[ei]),
+            )
+        return got / total if total else 0.0
+
+
+def _covers(tok: str, vocab: frozenset[str]) -> float:
+    """1 when the vocabulary has the token or its phonetic key, else the share of its
+    character 3-grams it has (a typo) when that share is high, else 0."""
+    if tok in vocab or ("a" <= tok[0] <= "z" and "~" + phonetic(tok) in vocab):
+        return 1.0
+    padded = f"<{tok}>"
+    grams = [padded[i : i + NGRAM] for i in range(len(padded) - NGRAM + 1)]
+    if len(grams) < 3:
+        return 0.0
+    share = sum("#" + g in vocab for g in grams) / len(grams)
+    return share if share >= COVER_GRAMS else 0.0
+
 
 def _dot(
     qfeats: dict[str, float], qnorm: float, postings: dict[str, list[tuple[int, float]]]
@@ -191,14 +250,18 @@ def _dot(
     return acc
 
 
-def decide(ranked: list[tuple[str, float]]) -> Match:
-    """Turn ranked entry scores into the bot's decision."""
+def decide(ranked: list[tuple[str, float]], coverage: float = 1.0) -> Match:
+    """Turn ranked entry scores into the bot's decision.
+
+    `coverage` is how much of the question the best entry covers (Index.coverage):
+    a similar entry that leaves the question's heavy words uncovered is offered as
+    a suggestion, never given as the answer."""
     if not ranked:
         return Match(None, 0.0, "none", ())
     best_id, best = ranked[0]
     runner = ranked[1][1] if len(ranked) > 1 else 0.0
     top = tuple(ranked[:5])
-    if best >= ANSWER_MIN and best - runner >= ANSWER_GAP:
+    if best >= ANSWER_MIN and best - runner >= ANSWER_GAP and coverage >= COVER_MIN:
         sugg = tuple(i for i, s in ranked[1 : 1 + MAX_SUGGESTIONS] if s >= best - SUGGEST_WITHIN)
         return Match(best_id, best, "answer", sugg, best_id, top)
     if best >= SUGGEST_MIN:
@@ -215,4 +278,7 @@ class Matcher:
         self.index = Index(content)
 
     def match(self, question: str) -> Match:
-        return decide(self.index.entry_scores(question))
+        ranked = self.index.entry_scores(question)
+        if not ranked:
+            return decide(ranked)
+        return decide(ranked, self.index.coverage(question, ranked[0][0]))

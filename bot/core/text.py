@@ -362,6 +362,93 @@ def countries_in(text: str, *, folded: bool = False) -> frozenset[str]:
     return frozenset(found)
 
 
+# --- Other places a question may name ----------------------------------------------
+# Destinations and cities the content does not cover unless an entry names them (a
+# question about Malaysia must not get the Thailand answer). Thai spellings become Lao
+# through fold(), so only Lao, English and romanised forms are listed.
+_PLACES_LATIN = frozenset(
+    [
+        "malaysia",
+        "singapore",
+        "taiwan",
+        "australia",
+        "israel",
+        "dubai",
+        "uae",
+        "emirates",
+        "qatar",
+        "saudi",
+        "kuwait",
+        "oman",
+        "poland",
+        "china",
+        "chinese",
+        "hongkong",
+        "macau",
+        "vietnam",
+        "cambodia",
+        "myanmar",
+        "burma",
+        "philippines",
+        "indonesia",
+        "brunei",
+        "india",
+        "canada",
+        "usa",
+        "america",
+        "european",
+        "europe",
+        "france",
+        "paris",
+        "germany",
+        "england",
+        "uk",
+        "britain",
+        "italy",
+        "russia",
+        "zealand",
+        "newzealand",
+        "boten",
+        "mohan",
+    ]
+)
+_PLACES_LAO = (
+    "ມາເລເຊຍ", "ມາເລເຊັຍ", "ສິງກະໂປ", "ສິງກະໂປຣ", "ໄຕ້ຫວັນ", "ອົດສະຕຣາລີ", "ອົດສະຕາລີ",
+    "ອອດສະເຕຣເລຍ", "ອິດສະຣາເອນ", "ອິສຣາເອນ", "ດູໄບ", "ກາຕາ", "ຊາອຸດີ", "ຄູເວດ", "ໂປແລນ",
+    "ຈີນ", "ຮົງກົງ", "ຫວຽດນາມ", "ກຳປູເຈຍ", "ມຽນມາ", "ພະມ້າ", "ຟີລິບປິນ", "ອິນໂດເນເຊຍ",
+    "ການາດາ", "ອາເມລິກາ", "ອາເມຣິກາ", "ຢູໂຣບ", "ເອີຣົບ", "ຝຣັ່ງ", "ປາຣີ", "ເຢຍລະມັນ",
+    "ອັງກິດ", "ອີຕາລີ", "ຣັດເຊຍ", "ນິວຊີແລນ", "ບໍ່ເຕັນ",
+    "มาเลเซีย", "สิงคโปร์", "ไต้หวัน", "ออสเตรเลีย", "อิสราเอล", "ดูไบ", "กาตาร์",
+    "ซาอุ", "จีน", "ฮ่องกง", "เวียดนาม", "กัมพูชา", "พม่า", "แคนาดา", "อเมริกา", "ยุโรป",
+    "ฝรั่งเศส", "เยอรมัน", "อังกฤษ", "นิวซีแลนด์",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _places_lao() -> frozenset[str]:
+    return frozenset(fold(p) for p in _PLACES_LAO)
+
+
+def places_in(text: str, *, folded: bool = False) -> frozenset[str]:
+    """Other places (countries, cities) a question names, as fold() keys: "malaysia",
+    "ມາເລເຊຍ". An entry that never names the place cannot answer the question."""
+    key = text if folded else fold(text)
+    found = {w for w in re.findall("[a-z]+", key) if w in _PLACES_LATIN}
+    found |= {p for p in _places_lao() if p in key}
+    return frozenset(found)
+
+
+_RE_IN_LAOS = re.compile(
+    "(?<![a-z])(laos|in lao|yu lao|nai lao)(?![a-z])|ຢຸລາວ|ໄນລາວ|ປະເທດລາວ|ທິລາວ|ຢຸວຽງຈັນ"  # fold() keys: ຢູ່ -> ຢຸ, ໃນ -> ໄນ
+)
+
+
+def names_laos(text: str, *, folded: bool = False) -> bool:
+    """The question is about Laos itself ("minimum wage in Laos", "ຢູ່ລາວ"), not about a
+    destination: an entry about Thailand, Korea or Japan does not answer it."""
+    return bool(_RE_IN_LAOS.search(text if folded else fold(text)))
+
+
 # --- Language --------------------------------------------------------------------
 ROMANISED_LAO = frozenset(
     [

@@ -84,3 +84,35 @@ def test_repeated_words_do_not_raise_the_score(matcher, nonsense):
     many = matcher.match(nonsense)
     assert many.decision != "answer"
     assert many.score <= once.score + 1
+
+
+def test_decide_needs_coverage_to_answer():
+    """A similar entry that does not cover the question's information is only suggested."""
+    ranked = [("a", 90.0), ("b", 40.0)]
+    assert decide(ranked, coverage=matching.COVER_MIN).decision == "answer"
+    low = decide(ranked, coverage=matching.COVER_MIN - 0.01)
+    assert low.decision == "suggest"
+    assert low.id is None and low.suggestions[0] == "a"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I get a work permit for Singapore",  # a place no entry names
+        "ໄປເຮັດວຽກມາເລເຊຍ ຕ້ອງເສຍເງິນເທົ່າໃດ",
+        "ไปทำงานไต้หวันต้องจ่ายค่าหัวเท่าไหร่",
+        "what is the minimum wage in laos",  # about Laos, not a destination
+        "ຄ່າແຮງງານຂັ້ນຕ່ຳຢູ່ລາວເທົ່າໃດ",
+        "ປ່ຽນບ່ອນເຮັດວຽກຢູ່ເກົາຫຼີ ນາຍຈ້າງໄທ MOU",  # Korea named, a Thailand entry is best
+    ],
+)
+def test_entry_about_somewhere_else_is_not_the_answer(matcher, question):
+    m = matcher.match(question)
+    assert m.decision != "answer" or matcher.content.by_id[m.id].country in (None, "KR"), m
+
+
+def test_coverage_counts_heavy_words_the_entry_lacks(matcher):
+    index = matcher.index
+    full = index.coverage("how much does the MOU cost for Thailand", "th-costs")
+    partial = index.coverage("MOU cost Thailand hairdresser scholarship aquarium", "th-costs")
+    assert full >= matching.COVER_MIN > partial
