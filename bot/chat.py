@@ -63,7 +63,7 @@ def run_chat(
         elif line.startswith("/"):
             turn = services.command(line, user_lang)
         else:
-            turn = dialogue.on_text(line, user_lang)
+            turn = dialogue.on_text(line, user_lang, chat=CHAT_USER_ID)
         turn = services.apply(CHAT_USER_ID, turn)
         buttons = render_turn(turn, out) or buttons
     return 0

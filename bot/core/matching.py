@@ -143,8 +143,9 @@ class Index:
     def __len__(self) -> int:
         return len(self.variant_text)
 
-    def entry_scores(self, question: str) -> list[tuple[str, float]]:
-        """Entries with their score, best first."""
+    def entry_scores(self, question: str, country: str | None = None) -> list[tuple[str, float]]:
+        """Entries with their score, best first. `country`: the destination to assume
+        when the question names none (a follow-up in a conversation about it)."""
         key = fold(question[:MAX_QUERY_CHARS])
         # a token counts once however often it is repeated ("hello " * 40)
         toks = list(dict.fromkeys(tokens(key, folded=True)))
@@ -180,7 +181,7 @@ class Index:
             ei = self.variant_entry[vi]
             if s > best.get(ei, -1.0):
                 best[ei] = s
-        named = countries_in(key, folded=True)
+        named = countries_in(key, folded=True) or frozenset([country] if country else [])
         scored = {}
         for ei, s in best.items():
             s = W_VARIANT * s + W_ENTRY * 100.0 * min(entry_cos.get(ei, 0.0), 1.0)
@@ -190,7 +191,7 @@ class Index:
         ranked = sorted(scored.items(), key=lambda kv: kv[1], reverse=True)
         return [(self.entry_ids[ei], round(s, 1)) for ei, s in ranked]
 
-    def coverage(self, question: str, entry_id: str) -> float:
+    def coverage(self, question: str, entry_id: str, country: str | None = None) -> float:
         """How much of the question's information the entry's variants cover (0-1).
 
         Each distinct token of the question weighs its IDF (a word no entry uses
@@ -206,7 +207,7 @@ class Index:
             return 0.0
         # a place the entry never names (Malaysia, Taiwan) or another destination
         # country: the entry is about somewhere else, whatever the words share
-        named = countries_in(key, folded=True)
+        named = countries_in(key, folded=True) or frozenset([country] if country else [])
         if self.entry_country[ei] and (
             (named and self.entry_country[ei] not in named)
             or (not named and names_laos(key, folded=True))
@@ -277,8 +278,9 @@ class Matcher:
         self.content = content
         self.index = Index(content)
 
-    def match(self, question: str) -> Match:
-        ranked = self.index.entry_scores(question)
+    def match(self, question: str, country: str | None = None) -> Match:
+        """`country`: the destination to assume when the question names none."""
+        ranked = self.index.entry_scores(question, country)
         if not ranked:
             return decide(ranked)
-        return decide(ranked, self.index.coverage(question, ranked[0][0]))
+        return decide(ranked, self.index.coverage(question, ranked[0][0], country))
