@@ -26,7 +26,7 @@ from bot.core.context import Context, follow_up_country, next_country
 from bot.core.dialogue_types import Button, Event, Reply, Turn, Venue
 from bot.core.matching import SUGGEST_MIN, Match, Matcher
 from bot.core.smalltalk import reply_text, small_talk
-from bot.core.text import clean, countries_in, language_of
+from bot.core.text import clean, countries_in, is_romanised, language_of
 from bot.core.wheretogo import WhereToGo
 from bot.i18n import LANGS, N_, translator
 
@@ -192,7 +192,10 @@ class Dialogue:
             return where
         if match.decision == "answer":
             entry = self.content.by_id[match.id]
-            replies = [self.answer_reply(entry, lang, asked_lang=asked_lang)]
+            if is_romanised(text):  # romanised Lao: the answer in Lao and in English
+                replies = [self.answer_reply(entry, lang, bilingual=True)]
+            else:
+                replies = [self.answer_reply(entry, lang, asked_lang=asked_lang)]
             if assumed and entry.country == assumed:  # show the assumption: "About Korea: ..."
                 replies[0] = replace(
                     replies[0], text=f"{self._about(assumed, lang)}\n\n{replies[0].text}"
@@ -308,9 +311,13 @@ class Dialogue:
         label = _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
         return Reply(_("Choose a topic:"), title=label, buttons=(*rows, *self._menu_row(lang)))
 
-    def answer_reply(self, entry: Entry, lang: str, asked_lang: str | None = None) -> Reply:
+    def answer_reply(
+        self, entry: Entry, lang: str, asked_lang: str | None = None, bilingual: bool = False
+    ) -> Reply:
         _ = translator(lang)
         text = entry.answer[lang]
+        if bilingual:  # Lao first, then English, whatever the chosen language
+            text = f"{entry.answer['lo']}\n\n— English —\n\n{entry.answer['en']}"
         if asked_lang and asked_lang != lang:
             note = (
                 _("You wrote in English; here is the answer in Lao, your chosen language.")

@@ -23,7 +23,14 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.content import Content
-from bot.core.text import countries_in, fold, names_laos, phonetic, places_in, tokens
+from bot.core.text import (
+    countries_in,
+    fold,
+    names_laos,
+    phonetic,
+    places_in,
+    tokens,
+)
 
 # --- decision thresholds (scores are 0-100) ----------------------------------------
 ANSWER_MIN = 36.0  # best entry at least this ...
@@ -100,7 +107,8 @@ class Index:
         self.variant_entry: list[int] = []
         self.variant_text: list[str] = []  # token strings, for rapidfuzz
         self.entry_vocab: list[frozenset[str]] = []  # every feature of the entry's variants
-        self.answer_vocab: list[frozenset[str]] = []  # ... and of its answer text
+        self._entries = content.entries
+        self._said: dict[int, frozenset[str]] = {}  # features of answer texts, on first use
         self.entry_places: list[frozenset[str]] = []  # other places the entry names
         variant_feats: list[dict[str, float]] = []
         entry_feats: list[dict[str, float]] = []
@@ -123,8 +131,6 @@ class Index:
                     merged[f] += 1.0
             entry_feats.append({f: 1.0 + math.log(n) for f, n in merged.items()})
             self.entry_vocab.append(frozenset(merged))
-            said = fold(" ".join([*e.answer.values(), *e.summary.values()]))
-            self.answer_vocab.append(frozenset(_features(tokens(said, folded=True))))
             self.entry_places.append(places_in(" ".join(t for _l, t in e.variants())))
         # IDF by entry: a token in every entry's variants carries no information.
         n_entries = max(len(self.entry_ids), 1)
@@ -215,15 +221,23 @@ class Index:
             return 0.0
         if places_in(key, folded=True) - self.entry_places[ei]:
             return 0.0
+        vocab, said = self.entry_vocab[ei], self._answer_vocab(ei)
+
         total = got = 0.0
         for t in toks:
             w = self.idf.get(t, self.idf_unknown)
             total += w
-            got += w * max(
-                _covers(t, self.entry_vocab[ei]),
-                ANSWER_TEXT_CREDIT * _covers(t, self.answer_vocab[ei]),
-            )
+            got += w * max(_covers(t, vocab), ANSWER_TEXT_CREDIT * _covers(t, said))
         return got / total if total else 0.0
+
+    def _answer_vocab(self, ei: int) -> frozenset[str]:
+        """Features of an entry's answer text, built on first use (keeps loading fast)."""
+        vocab = self._said.get(ei)
+        if vocab is None:
+            e = self._entries[ei]
+            said = fold(" ".join([*e.answer.values(), *e.summary.values()]))
+            vocab = self._said[ei] = frozenset(_features(tokens(said, folded=True)))
+        return vocab
 
 
 def _covers(tok: str, vocab: frozenset[str]) -> float:

@@ -540,17 +540,148 @@ ROMANISED_LAO = frozenset(
 )
 
 
-def language_of(text: str) -> str:
-    """Reply language for a question: Lao script or Thai script -> "lo";
-    Latin -> "lo" when most words are romanised Lao, else "en"."""
+# More romanised Lao syllables common in questions ("tong sop nyang", "jaeng khuam yu sai").
+# Words that are also English ("you", "pay", "ban", "lao", "thai") do not vote.
+ROMANISED_LAO = ROMANISED_LAO | frozenset(
+    [
+        "nyang",
+        "yang",
+        "sop",
+        "seng",
+        "tong",
+        "jak",
+        "chak",
+        "kho",
+        "khor",
+        "nai",
+        "na",
+        "neo",
+        "nyeo",
+        "kap",
+        "kab",
+        "tang",
+        "duean",
+        "deuan",
+        "hak",
+        "huk",
+        "tit",
+        "ni",
+        "nee",
+        "beu",
+        "ber",
+        "tho",
+        "toh",
+        "duan",
+        "suay",
+        "suai",
+        "luea",
+        "leua",
+        "heng",
+        "haeng",
+        "khanaen",
+        "thammada",
+        "bat",
+        "jep",
+        "kong",
+        "thun",
+        "thot",
+        "thaen",
+        "sun",
+        "bolikan",
+        "jat",
+        "chat",
+        "ha",
+        "jaeng",
+        "chaeng",
+        "khuam",
+        "kwam",
+        "tom",
+        "tum",
+        "tun",
+        "ton",
+        "khan",
+        "don",
+        "pan",
+        "ngan",
+        "phai",
+        "pian",
+        "pien",
+        "laeo",
+        "leo",
+        "hu",
+        "huu",
+        "ao",
+        "aw",
+        "eng",
+        "phuak",
+        "hao",
+        "mae",
+        "pho",
+        "nong",
+        "ai",
+        "euay",
+        "lot",
+        "sia",
+        "sia",
+        "dai",
+        "dae",
+        "dee",
+        "di",
+        "boh",
+        "baw",
+        "maen",
+        "men",
+        "ja",
+        "si",
+        "thuek",
+        "thuk",
+        "phit",
+        "kotmai",
+        "kot",
+        "mai",
+        "wai",
+        "wiaknam",
+        "nam",
+        "khon",
+        "fak",
+        "taeng",
+    ]
+) - {
+    "you",
+    "pay",
+    "ban",
+    "lao",
+    "thai",
+    "men",
+    "ton",
+    "pan",
+    "hu",
+    "ja",
+    "mae",
+    "chat",
+    "eng",
+    "ai",
+    "don",
+}
+
+
+def is_romanised(text: str) -> bool:
+    """Latin letters only, and romanised Lao words outnumber English ones and make at
+    least 40% of the words: "pai het viak kaoli sia ngoen thao dai"."""
     if _RE_LAO_LETTER.search(text) or _RE_THAI.search(text):
-        return "lo"
+        return False
     words = re.findall(r"[a-z]+", text.casefold())
-    if not words:
-        return "en"
     rom = sum(w in ROMANISED_LAO for w in words)
     eng = sum(w in EN_STOP for w in words)
-    return "lo" if rom > eng and rom >= max(1, len(words) // 2) else "en"
+    return bool(words) and rom > eng and rom >= 0.4 * len(words)
+
+
+def language_of(text: str) -> str:
+    """Reply language for a question: Lao script, Thai script or romanised Lao -> "lo";
+    other Latin text -> "en"."""
+    if _RE_LAO_LETTER.search(text) or _RE_THAI.search(text) or is_romanised(text):
+        return "lo"
+    return "en"
 
 
 def has_lao(text: str) -> bool:

@@ -127,3 +127,12 @@ def test_lone_surrogate_in_a_question_is_stored_safely(chat):
         for value in event.data.values():
             if isinstance(value, str):
                 value.encode("utf-8")  # sqlite and Telegram need valid UTF-8
+
+
+@pytest.mark.parametrize("lang", ["lo", "en"])
+def test_a_romanised_question_is_answered_in_lao_and_english(chat, content, lang):
+    decision, entry, reply, _turn = chat("pai het viak kaoli sia ngoen thao dai", lang)
+    assert (decision, entry) == ("answer", "kr-costs")
+    answer = content.by_id["kr-costs"].answer
+    assert answer["lo"] in reply and answer["en"] in reply
+    assert "You wrote in" not in reply and "ທ່ານຂຽນ" not in reply

@@ -6,6 +6,7 @@ from bot.core.text import (
     clean,
     countries_in,
     fold,
+    is_romanised,
     language_of,
     lao_syllables,
     normalize,
@@ -160,3 +161,21 @@ def test_lone_surrogates_are_replaced_so_text_can_be_stored():
     cleaned.encode("utf-8")  # raises UnicodeEncodeError if a surrogate is left
     assert cleaned == "help \ufffd me \ufffd"
     normalize(text).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pai het viak kaoli sia ngoen thao dai", "visa SSW yipun tong sop nyang",
+     "jaeng khuam nai na tom tun yu sai", "khan ton MOU pai thai don pan dai"],
+)  # fmt: skip
+def test_romanised_lao_is_recognised(text):
+    assert is_romanised(text) and language_of(text) == "lo"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["lao embassy bangkok", "severance pay korea", "How much does it cost to go to Korea?",
+     "hello", "MOU process steps"],
+)  # fmt: skip
+def test_english_is_not_taken_for_romanised_lao(text):
+    assert not is_romanised(text) and language_of(text) == "en"
