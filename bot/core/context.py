@@ -61,6 +61,9 @@ class Context:
     def forget(self, chat: Hashable | None) -> None:
         self._topics.pop(chat, None)
 
+    def clear(self) -> None:
+        self._topics.clear()
+
     def __len__(self) -> int:
         return len(self._topics)
 

@@ -354,7 +354,9 @@ class Dialogue:
             (Button(self.content.by_id[i].title[lang], f"f:{i}"),) for i in match.suggestions
         )
         return Reply(
-            _("I am not sure I understood. Did you mean:"), buttons=(*rows, *self._menu_row(lang))
+            _("I am not sure I understood. Did you mean:"),
+            # not sure: a person is one tap away too
+            buttons=(*rows, (Button(_("☎️ Hotlines"), "h"), Button(_("☰ Menu"), "m"))),
         )
 
     def none_reply(self, lang: str) -> Reply:

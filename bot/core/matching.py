@@ -36,7 +36,8 @@ from bot.core.text import (
 ANSWER_MIN = 36.0  # best entry at least this ...
 ANSWER_GAP = 5.0  # ... and this far ahead of the runner-up entry -> answer
 COVER_MIN = 0.45  # ... and covering at least this share of the question's information
-SUGGEST_MIN = 30.0  # plausible: offer the top entries as choices
+SUGGEST_MIN = 30.0
+COVER_SUGGEST = 0.25  # below ANSWER_MIN, an entry covering less than this is not offered  # plausible: offer the top entries as choices
 SUGGEST_WITHIN = 18.0  # a suggestion must be within this many points of the best
 MAX_SUGGESTIONS = 3
 
@@ -247,7 +248,7 @@ def _covers(tok: str, vocab: frozenset[str]) -> float:
         return 1.0
     padded = f"<{tok}>"
     grams = [padded[i : i + NGRAM] for i in range(len(padded) - NGRAM + 1)]
-    if len(grams) < 3:
+    if len(grams) < 4:  # too short to tell a typo from another word ("won" is not "own")
         return 0.0
     share = sum("#" + g in vocab for g in grams) / len(grams)
     return share if share >= COVER_GRAMS else 0.0
@@ -279,7 +280,7 @@ def decide(ranked: list[tuple[str, float]], coverage: float = 1.0) -> Match:
     if best >= ANSWER_MIN and best - runner >= ANSWER_GAP and coverage >= COVER_MIN:
         sugg = tuple(i for i, s in ranked[1 : 1 + MAX_SUGGESTIONS] if s >= best - SUGGEST_WITHIN)
         return Match(best_id, best, "answer", sugg, best_id, top)
-    if best >= SUGGEST_MIN:
+    if best >= SUGGEST_MIN and (coverage >= COVER_SUGGEST or best >= ANSWER_MIN):
         sugg = tuple(
             i for i, s in ranked[:MAX_SUGGESTIONS] if s >= max(SUGGEST_MIN, best - SUGGEST_WITHIN)
         )

@@ -25,6 +25,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "are you a robot", "are you real", "are you a real person", "is this a bot",
         "is this a real person", "is this a person", "am i talking to a person",
         "am i talking to a bot", "am i talking to a human", "real person", "human or bot",
+        "bot or human", "bot or a person", "bot or a real person", "bot or real person",
+        "ແມ່ນຄົນຫຼືແມ່ນບອດ", "ເປັນຄົນຫຼືເປັນບອດ", "ບອດຫຼືຄົນ", "เป็นบอทหรือคนจริง", "บอทหรือคน",
         "ເຈົ້າແມ່ນຄົນບໍ່", "ແມ່ນຄົນບໍ່", "ແມ່ນຄົນແທ້ບໍ່", "ເປັນຄົນບໍ່", "ເປັນຄົນແທ້ບໍ່",
         "ແມ່ນຫຸ່ນຍົນບໍ່", "ແມ່ນບອດບໍ່", "ເປັນບອດບໍ່", "ຄົນ ຫຼື ບອດ", "ຄົນຫຼືບອດ",
         "เป็นคนหรือเปล่า", "เป็นคนจริงไหม", "เป็นบอทไหม", "คนหรือบอท",
@@ -41,8 +43,8 @@ PHRASES: dict[str, tuple[str, ...]] = {
     ),
     "bye": (
         "goodbye", "good bye", "bye bye", "bye", "see you", "see you later", "good night",
-        "ລາກ່ອນ", "ໄປກ່ອນເດີ", "ພົບກັນໃໝ່", "ແລ້ວພົບກັນໃໝ່", "ລາຕອນ",
-        "ลาก่อน", "บ๊ายบาย", "บาย", "แล้วเจอกัน",
+        "ລາກ່ອນ", "ໄປກ່ອນເດີ", "ພົບກັນໃໝ່", "ແລ້ວພົບກັນໃໝ່", "ລາຕອນ", "ແລ້ວລົມກັນໃໝ່",
+        "ลาก่อน", "บ๊ายบาย", "บาย", "แล้วเจอกัน", "ไว้คุยกันใหม่",
         "la kon", "la gon", "pop kan mai",
     ),
     "thanks": (
@@ -50,7 +52,7 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "ຂອບໃຈ", "ຂອບໃຈຫຼາຍ", "ຂອບໃຈຫຼາຍໆ", "ຂອບໃຈເດີ", "ຂອບຄຸນ", "ຂອບໃຈຈ້າ",
         "ขอบคุณ", "ขอบใจ",
         "khop jai", "khob jai", "khop chai", "khob chai", "khopjai", "khobjai", "kop jai",
-        "khop khun", "khob khun",
+        "khop khun", "khob khun", "ok", "okay", "ok thanks", "got it", "ໂອເຄ", "โอเค",
     ),
     "hello": (
         "hello", "hi", "hey", "hiya", "helo", "hallo", "good morning", "good afternoon",
@@ -58,14 +60,16 @@ PHRASES: dict[str, tuple[str, ...]] = {
         "ສະບາຍດີ", "ສະບາຍດີບໍ່", "ຫວັດດີ", "ສະບາຍດີຕອນເຊົ້າ", "ເປັນແນວໃດແດ່",
         "สวัสดี", "หวัดดี", "สบายดีไหม", "สบายดี",
         "sabaidee", "sabaidi", "sabai dee", "sabai di", "sabaidee bo", "sbd", "watdee",
+        # "have you eaten?" is how Lao and Thai people greet
+        "ກິນເຂົ້າແລ້ວບໍ່", "ກິນເຂົ້າຫຼືຍັງ", "กินข้าวหรือยัง", "kin khao laeo bo", "kin khao leo bo",
     ),
 }  # fmt: skip
 
 # words that may come with small talk without making it a question
 FILLER = (
     "bot", "you", "u", "a", "so", "much", "very", "lot", "lots", "too", "again", "all",
-    "dear", "sir", "madam", "friend", "admin", "ok", "okay", "oh", "there", "guys", "everyone",
-    "na", "ka", "krub", "khrap", "khap", "kha", "jao", "lai", "der", "de", "nong", "phi", "and",
+    "dear", "sir", "madam", "friend", "admin", "oh", "there", "guys", "everyone",
+    "na", "ka", "krub", "khrap", "khap", "kha", "jao", "lai", "der", "de", "nong", "phi", "and", "or",
     "ຫຼາຍ", "ເດີ", "ເດ", "ຄັບ", "ເຈົ້າ", "ຂະໜ້ອຍ", "ນ້ອງ", "ພີ່", "ແດ່", "ນະ", "ເນາະ", "ບອດ",
     "ແອັດມິນ", "ແອດມິນ", "ຈ້າ", "ເຈົ້າຂ້ອຍ", "ທ່ານ", "ແລະ",
     "ครับ", "ค่ะ", "คะ", "จ้า", "นะ", "มาก", "และ",

@@ -116,3 +116,10 @@ def test_coverage_counts_heavy_words_the_entry_lacks(matcher):
     full = index.coverage("how much does the MOU cost for Thailand", "th-costs")
     partial = index.coverage("MOU cost Thailand hairdresser scholarship aquarium", "th-costs")
     assert full >= matching.COVER_MIN > partial
+
+
+def test_a_low_scoring_entry_that_covers_little_is_not_offered():
+    """Below ANSWER_MIN, an entry covering almost nothing of the question is no suggestion."""
+    ranked = [("a", matching.SUGGEST_MIN + 1), ("b", 0.0)]
+    assert decide(ranked, coverage=matching.COVER_SUGGEST).decision == "suggest"
+    assert decide(ranked, coverage=matching.COVER_SUGGEST - 0.01).decision == "none"
