@@ -26,6 +26,7 @@ from bot.core.content import Content
 from bot.core.text import (
     countries_in,
     fold,
+    is_romanised,
     names_laos,
     phonetic,
     places_in,
@@ -224,11 +225,12 @@ class Index:
             return 0.0
         vocab, said = self.entry_vocab[ei], self._answer_vocab(ei)
 
+        n = 3 if is_romanised(key) else 4
         total = got = 0.0
         for t in toks:
             w = self.idf.get(t, self.idf_unknown)
             total += w
-            got += w * max(_covers(t, vocab), ANSWER_TEXT_CREDIT * _covers(t, said))
+            got += w * max(_covers(t, vocab, n), ANSWER_TEXT_CREDIT * _covers(t, said, n))
         return got / total if total else 0.0
 
     def _answer_vocab(self, ei: int) -> frozenset[str]:
@@ -241,14 +243,16 @@ class Index:
         return vocab
 
 
-def _covers(tok: str, vocab: frozenset[str]) -> float:
+def _covers(tok: str, vocab: frozenset[str], min_grams: int = 4) -> float:
     """1 when the vocabulary has the token or its phonetic key, else the share of its
-    character 3-grams it has (a typo) when that share is high, else 0."""
+    character 3-grams it has (a typo) when that share is high, else 0. A token with
+    fewer than `min_grams` 3-grams is too short to tell a typo from another word
+    ("won" is not "own"), except in romanised Lao, spelt a new way every time."""
     if tok in vocab or ("a" <= tok[0] <= "z" and "~" + phonetic(tok) in vocab):
         return 1.0
     padded = f"<{tok}>"
     grams = [padded[i : i + NGRAM] for i in range(len(padded) - NGRAM + 1)]
-    if len(grams) < 4:  # too short to tell a typo from another word ("won" is not "own")
+    if len(grams) < min_grams:
         return 0.0
     share = sum("#" + g in vocab for g in grams) / len(grams)
     return share if share >= COVER_GRAMS else 0.0
