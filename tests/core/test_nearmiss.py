@@ -8,6 +8,8 @@ from pathlib import Path
 
 import yaml
 
+from bot.core.smalltalk import small_talk
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "nearmiss_queries.yaml"
 
 
@@ -29,8 +31,15 @@ def test_near_misses_are_rarely_answered(matcher):
     assert len(answered) <= 0.10 * len(questions), answered
 
 
+def test_greetings_and_thanks_are_small_talk_not_questions():
+    questions = _questions("offtopic:greetings")
+    assert questions
+    assert [q for q in questions if not small_talk(q)] == []
+
+
 def test_off_topic_is_almost_never_answered(matcher):
-    questions = _questions("offtopic")
+    """What small talk does not take reaches the matcher, as in the dialogue."""
+    questions = [q for q in _questions("offtopic") if not small_talk(q)]
     answered = [q for q in questions if matcher.match(q).decision == "answer"]
     assert len(answered) <= 0.05 * len(questions), answered
 
