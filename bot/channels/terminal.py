@@ -77,7 +77,7 @@ class TerminalChat:
         elif line.startswith("/"):
             self.turn(self.services.command(line, self.lang))
         else:
-            self.turn(self.services.dialogue.on_text(line, self.lang))
+            self.turn(self.services.dialogue.on_text(line, self.lang, chat=CHAT_USER_ID))
 
     def press(self, choice: Choice) -> None:
         quiz = self.services.quiz

@@ -101,7 +101,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question, or every line of standard input, as the bot would."""
     from bot.core.dialogue import Dialogue
-    from bot.core.matching import Matcher
+    from bot.core.matching import Match, Matcher
+    from bot.core.smalltalk import small_talk
     from bot.core.text import language_of
 
     content = _load_or_report(_content_dir(args), _overlay_path(args))
@@ -115,6 +116,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for q in questions:
         m = matcher.match(q)
         lang = language_of(q)
+        if small_talk(q):  # greetings, thanks: the dialogue replies without the FAQ
+            m = Match(None, 0.0, "smalltalk", ())
         if args.json:
             row = {
                 "query": q,

@@ -17,14 +17,18 @@ Callback data is short and versioned by prefix (Telegram allows 64 bytes):
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+from dataclasses import replace
 from typing import Any
 
 from bot.core.centres import find_province
 from bot.core.centres.replies import WhereToGo
 from bot.core.content import Content, Entry
+from bot.core.context import Context, follow_up_country, next_country
 from bot.core.dialogue_types import Button, Event, Reply, Turn, Venue
 from bot.core.matching import SUGGEST_MIN, Match, Matcher
-from bot.core.text import language_of
+from bot.core.smalltalk import reply_text, small_talk
+from bot.core.text import clean, countries_in, is_romanised, language_of
 from bot.i18n import LANGS, N_, translator
 
 __all__ = ["Button", "Dialogue", "Event", "Reply", "Turn", "Venue"]
@@ -45,8 +49,17 @@ CATEGORY_LABELS = {
 
 
 class Dialogue:
-    def __init__(self, content: Content, matcher: Matcher | None = None, directory: Any = None):
+    def __init__(
+        self,
+        content: Content,
+        matcher: Matcher | None = None,
+        directory: Any = None,
+        context: Context | None = None,
+    ):
         self.content = content
+        self.context = (
+            context if context is not None else Context()
+        )  # per chat: country of the last answer, minutes
         self.matcher = matcher or Matcher(content)
         self.directory = directory
         self.where = WhereToGo(directory) if directory is not None else None
@@ -148,14 +161,23 @@ class Dialogue:
         return Turn([Reply(text)], [Event("forget")])
 
     # --- free text ----------------------------------------------------------------
-    def on_text(self, text: str, lang: str | None = None) -> Turn:
-        """A question in any language; `lang` is the user's chosen language, if any."""
-        text = (text or "")[:MAX_TEXT_CHARS].strip()
+    def on_text(self, text: str, lang: str | None = None, chat: Hashable | None = None) -> Turn:
+        """A question in any language; `lang` is the user's chosen language, if any;
+        `chat` identifies the conversation, so a follow-up keeps the last answer's country."""
+        text = clean((text or "")[:MAX_TEXT_CHARS]).strip()  # storable: no lone surrogates
         asked_lang = language_of(text)
         lang = lang if lang in LANGS else asked_lang
         if not any(ch.isalnum() for ch in text):
             return self.help(lang)
-        match = self.matcher.match(text)
+        talk = small_talk(text)  # hello / thanks / bye / who are you: not a question
+        if talk:
+            return Turn([Reply(reply_text(talk, lang), buttons=self.menu_reply(lang).buttons)])
+        topic, named = self.context.get(chat), countries_in(text)
+        assumed = follow_up_country(topic, named)  # "and how much?" after a Korea answer
+        match = self.matcher.match(text, country=assumed)
+        answered = self.content.by_id[match.id].country if match.id else None
+        if named or answered:  # naming another country resets the conversation's country
+            self.context.remember(chat, next_country(topic, named, answered), match.id)
         event = Event(
             "asked",
             {
@@ -171,12 +193,24 @@ class Dialogue:
             return where
         if match.decision == "answer":
             entry = self.content.by_id[match.id]
-            replies = [self.answer_reply(entry, lang, asked_lang=asked_lang)]
+            if is_romanised(text):  # romanised Lao: the answer in Lao and in English
+                replies = [self.answer_reply(entry, lang, bilingual=True)]
+            else:
+                replies = [self.answer_reply(entry, lang, asked_lang=asked_lang)]
+            if assumed and entry.country == assumed:  # show the assumption: "About Korea: ..."
+                replies[0] = replace(
+                    replies[0], text=f"{self._about(assumed, lang)}\n\n{replies[0].text}"
+                )
             return Turn(replies, [event])
         if match.decision == "suggest":
             return Turn([self.suggest_reply(match, lang)], [event])
         unanswered = Event("unanswered", {"text": text[:1000], "lang": asked_lang})
         return Turn([self.none_reply(lang)], [event, unanswered])
+
+    def _about(self, country: str, lang: str) -> str:
+        _ = translator(lang)
+        name = {"TH": N_("Thailand"), "KR": N_("South Korea"), "JP": N_("Japan")}[country]
+        return _("About {country} (your previous question):", country=_(name))
 
     def _where_to_go(self, text: str, match: Match, lang: str) -> Turn | None:
         """“job centre in Savannakhet” -> that province's places; “nearest centre” -> ask where."""
@@ -283,13 +317,22 @@ class Dialogue:
         return Reply(_("Choose a topic:"), title=label, buttons=(*rows, *self._menu_row(lang)))
 
     def answer_reply(
-        self, entry: Entry, lang: str, asked_lang: str | None = None, full: bool = False
+        self,
+        entry: Entry,
+        lang: str,
+        asked_lang: str | None = None,
+        full: bool = False,
+        bilingual: bool = False,
     ) -> Reply:
         """The short answer first (it fits a phone screen), "More" for the full answer and
-        "Sources" for where the facts come from; entries without a summary send the full text."""
+        "Sources" for where the facts come from; entries without a summary send the full text.
+        `bilingual` (a question in romanised Lao): Lao first, then English."""
         _ = translator(lang)
         short = not full and lang in entry.summary
-        text = entry.summary[lang] if short else entry.answer[lang]
+        texts = entry.summary if short else entry.answer
+        text = texts[lang]
+        if bilingual and "lo" in texts and "en" in texts:
+            text = f"{texts['lo']}\n\n— English —\n\n{texts['en']}"
         if asked_lang and asked_lang != lang:
             note = (
                 _("You wrote in English; here is the answer in Lao, your chosen language.")
@@ -343,7 +386,9 @@ class Dialogue:
             (Button(self.content.by_id[i].title[lang], f"f:{i}"),) for i in match.suggestions
         )
         return Reply(
-            _("I am not sure I understood. Did you mean:"), buttons=(*rows, *self._menu_row(lang))
+            _("I am not sure I understood. Did you mean:"),
+            # not sure: a person is one tap away too
+            buttons=(*rows, (Button(_("☎️ Hotlines"), "h"), Button(_("☰ Menu"), "m"))),
         )
 
     def none_reply(self, lang: str) -> Reply:

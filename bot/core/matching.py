@@ -23,12 +23,22 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz, process
 
 from bot.core.content import Content
-from bot.core.text import countries_in, fold, phonetic, tokens
+from bot.core.text import (
+    countries_in,
+    fold,
+    is_romanised,
+    names_laos,
+    phonetic,
+    places_in,
+    tokens,
+)
 
 # --- decision thresholds (scores are 0-100) ----------------------------------------
 ANSWER_MIN = 36.0  # best entry at least this ...
 ANSWER_GAP = 5.0  # ... and this far ahead of the runner-up entry -> answer
-SUGGEST_MIN = 30.0  # plausible: offer the top entries as choices
+COVER_MIN = 0.45  # ... and covering at least this share of the question's information
+SUGGEST_MIN = 30.0
+COVER_SUGGEST = 0.25  # below ANSWER_MIN, an entry covering less than this is not offered  # plausible: offer the top entries as choices
 SUGGEST_WITHIN = 18.0  # a suggestion must be within this many points of the best
 MAX_SUGGESTIONS = 3
 
@@ -45,6 +55,8 @@ OTHER_COUNTRY = 0.8  # the question names a country and the entry is about anoth
 UNKNOWN_WEIGHT = 2.0  # weight of question features the index has never seen
 NORM_CAP_PCT = 0.9  # question length counts up to this percentile of variant lengths
 MIN_IDF = 0.4  # features in most entries carry little information: not looked up (speed)
+COVER_GRAMS = 0.6  # a typo'd token is covered when this share of its 3-grams is in the entry
+ANSWER_TEXT_CREDIT = 1.0  # a question word found only in the entry's answer text
 MAX_QUERY_CHARS = 400  # a question longer than this is cut (a pasted message, not a question)
 
 
@@ -96,6 +108,10 @@ class Index:
         self.entry_country: list[str | None] = []
         self.variant_entry: list[int] = []
         self.variant_text: list[str] = []  # token strings, for rapidfuzz
+        self.entry_vocab: list[frozenset[str]] = []  # every feature of the entry's variants
+        self._entries = content.entries
+        self._said: dict[int, frozenset[str]] = {}  # features of answer texts, on first use
+        self.entry_places: list[frozenset[str]] = []  # other places the entry names
         variant_feats: list[dict[str, float]] = []
         entry_feats: list[dict[str, float]] = []
         for ei, e in enumerate(content.entries):
@@ -104,7 +120,7 @@ class Index:
             seen: set[str] = set()
             merged: dict[str, float] = defaultdict(float)
             for _lang, text in e.variants():
-                toks = tokens(fold(text), folded=True)
+                toks = list(dict.fromkeys(tokens(fold(text), folded=True)))
                 joined = " ".join(toks)
                 if not toks or joined in seen:
                     continue
@@ -116,6 +132,8 @@ class Index:
                 for f in feats:
                     merged[f] += 1.0
             entry_feats.append({f: 1.0 + math.log(n) for f, n in merged.items()})
+            self.entry_vocab.append(frozenset(merged))
+            self.entry_places.append(places_in(" ".join(t for _l, t in e.variants())))
         # IDF by entry: a token in every entry's variants carries no information.
         n_entries = max(len(self.entry_ids), 1)
         df: dict[str, int] = {f: 0 for feats in entry_feats for f in feats}
@@ -123,18 +141,22 @@ class Index:
             for f in feats:
                 df[f] += 1
         self.idf = {f: math.log((n_entries + 1) / (n + 0.5)) for f, n in df.items()}
+        self.idf_unknown = math.log((n_entries + 1) / 0.5)  # a word no entry uses
         self.postings, norms = _postings(variant_feats, self.idf)
         self.entry_postings, _ = _postings(entry_feats, self.idf)
+        self._entry_pos = {eid: i for i, eid in enumerate(self.entry_ids)}
         norms.sort()
         self.norm_cap = norms[int(len(norms) * NORM_CAP_PCT)] if norms else 1.0
 
     def __len__(self) -> int:
         return len(self.variant_text)
 
-    def entry_scores(self, question: str) -> list[tuple[str, float]]:
-        """Entries with their score, best first."""
+    def entry_scores(self, question: str, country: str | None = None) -> list[tuple[str, float]]:
+        """Entries with their score, best first. `country`: the destination to assume
+        when the question names none (a follow-up in a conversation about it)."""
         key = fold(question[:MAX_QUERY_CHARS])
-        toks = tokens(key, folded=True)
+        # a token counts once however often it is repeated ("hello " * 40)
+        toks = list(dict.fromkeys(tokens(key, folded=True)))
         if not toks:
             return []
         all_feats = _features(toks)
@@ -167,7 +189,7 @@ class Index:
             ei = self.variant_entry[vi]
             if s > best.get(ei, -1.0):
                 best[ei] = s
-        named = countries_in(key, folded=True)
+        named = countries_in(key, folded=True) or frozenset([country] if country else [])
         scored = {}
         for ei, s in best.items():
             s = W_VARIANT * s + W_ENTRY * 100.0 * min(entry_cos.get(ei, 0.0), 1.0)
@@ -176,6 +198,64 @@ class Index:
             scored[ei] = s
         ranked = sorted(scored.items(), key=lambda kv: kv[1], reverse=True)
         return [(self.entry_ids[ei], round(s, 1)) for ei, s in ranked]
+
+    def coverage(self, question: str, entry_id: str, country: str | None = None) -> float:
+        """How much of the question's information the entry's variants cover (0-1).
+
+        Each distinct token of the question weighs its IDF (a word no entry uses
+        weighs most: "Malaysia", "pension"); it is covered by the entry when one of
+        the entry's variants has it, its phonetic key (romanised spellings), or most
+        of its character 3-grams (typos). A question about something the entry does
+        not talk about leaves heavy tokens uncovered, however similar the rest is.
+        """
+        ei = self._entry_pos.get(entry_id)
+        key = fold(question[:MAX_QUERY_CHARS])
+        toks = list(dict.fromkeys(tokens(key, folded=True)))
+        if ei is None or not toks:
+            return 0.0
+        # a place the entry never names (Malaysia, Taiwan) or another destination
+        # country: the entry is about somewhere else, whatever the words share
+        named = countries_in(key, folded=True) or frozenset([country] if country else [])
+        if self.entry_country[ei] and (
+            (named and self.entry_country[ei] not in named)
+            or (not named and names_laos(key, folded=True))
+        ):
+            return 0.0
+        if places_in(key, folded=True) - self.entry_places[ei]:
+            return 0.0
+        vocab, said = self.entry_vocab[ei], self._answer_vocab(ei)
+
+        n = 3 if is_romanised(key) else 4
+        total = got = 0.0
+        for t in toks:
+            w = self.idf.get(t, self.idf_unknown)
+            total += w
+            got += w * max(_covers(t, vocab, n), ANSWER_TEXT_CREDIT * _covers(t, said, n))
+        return got / total if total else 0.0
+
+    def _answer_vocab(self, ei: int) -> frozenset[str]:
+        """Features of an entry's answer text, built on first use (keeps loading fast)."""
+        vocab = self._said.get(ei)
+        if vocab is None:
+            e = self._entries[ei]
+            said = fold(" ".join([*e.answer.values(), *e.summary.values()]))
+            vocab = self._said[ei] = frozenset(_features(tokens(said, folded=True)))
+        return vocab
+
+
+def _covers(tok: str, vocab: frozenset[str], min_grams: int = 4) -> float:
+    """1 when the vocabulary has the token or its phonetic key, else the share of its
+    character 3-grams it has (a typo) when that share is high, else 0. A token with
+    fewer than `min_grams` 3-grams is too short to tell a typo from another word
+    ("won" is not "own"), except in romanised Lao, spelt a new way every time."""
+    if tok in vocab or ("a" <= tok[0] <= "z" and "~" + phonetic(tok) in vocab):
+        return 1.0
+    padded = f"<{tok}>"
+    grams = [padded[i : i + NGRAM] for i in range(len(padded) - NGRAM + 1)]
+    if len(grams) < min_grams:
+        return 0.0
+    share = sum("#" + g in vocab for g in grams) / len(grams)
+    return share if share >= COVER_GRAMS else 0.0
 
 
 def _dot(
@@ -190,17 +270,21 @@ def _dot(
     return acc
 
 
-def decide(ranked: list[tuple[str, float]]) -> Match:
-    """Turn ranked entry scores into the bot's decision."""
+def decide(ranked: list[tuple[str, float]], coverage: float = 1.0) -> Match:
+    """Turn ranked entry scores into the bot's decision.
+
+    `coverage` is how much of the question the best entry covers (Index.coverage):
+    a similar entry that leaves the question's heavy words uncovered is offered as
+    a suggestion, never given as the answer."""
     if not ranked:
         return Match(None, 0.0, "none", ())
     best_id, best = ranked[0]
     runner = ranked[1][1] if len(ranked) > 1 else 0.0
     top = tuple(ranked[:5])
-    if best >= ANSWER_MIN and best - runner >= ANSWER_GAP:
+    if best >= ANSWER_MIN and best - runner >= ANSWER_GAP and coverage >= COVER_MIN:
         sugg = tuple(i for i, s in ranked[1 : 1 + MAX_SUGGESTIONS] if s >= best - SUGGEST_WITHIN)
         return Match(best_id, best, "answer", sugg, best_id, top)
-    if best >= SUGGEST_MIN:
+    if best >= SUGGEST_MIN and (coverage >= COVER_SUGGEST or best >= ANSWER_MIN):
         sugg = tuple(
             i for i, s in ranked[:MAX_SUGGESTIONS] if s >= max(SUGGEST_MIN, best - SUGGEST_WITHIN)
         )
@@ -213,5 +297,9 @@ class Matcher:
         self.content = content
         self.index = Index(content)
 
-    def match(self, question: str) -> Match:
-        return decide(self.index.entry_scores(question))
+    def match(self, question: str, country: str | None = None) -> Match:
+        """`country`: the destination to assume when the question names none."""
+        ranked = self.index.entry_scores(question, country)
+        if not ranked:
+            return decide(ranked)
+        return decide(ranked, self.index.coverage(question, ranked[0][0], country))

@@ -36,6 +36,16 @@ _RE_LATIN = re.compile("[a-z]")
 
 _DIGITS = {0x0ED0 + i: str(i) for i in range(10)} | {0x0E50 + i: str(i) for i in range(10)}
 
+# ຳ / ำ typed as two characters (ໍ + າ, ํ + า; NFKC's decomposition, produced by
+# some keyboards and web pages), with or without a tone mark in between or before.
+_RE_LAO_AM = re.compile(f"([{TONES}]?)\u0ecd([{TONES}]?)\u0eb2")
+_RE_THAI_AM = re.compile("([\u0e48-\u0e4b]?)\u0e4d([\u0e48-\u0e4b]?)\u0e32")
+# a combining mark typed twice in a row (ີີ, ້້, ัั): once is what was meant
+_RE_DOUBLE_MARK = re.compile(
+    "([\u0e31\u0e34-\u0e3a\u0e47-\u0e4e\u0eb1\u0eb4-\u0ebc\u0ec8-\u0ecd])\\1+"
+)
+_RE_SURROGATE = re.compile("[\ud800-\udfff]")
+
 # Spelling variants folded to one form (display keeps the user's text).
 _SPELLING = [
     ("\u0ecd\u0eb2", "\u0eb3"),  # ໍ + າ -> ຳ
@@ -63,16 +73,24 @@ def normalize(text: str) -> str:
 
     Keeps tone marks and spaces; converts Thai script to Lao; ASCII digits.
     """
-    text = unicodedata.normalize("NFC", text).translate(ZERO_WIDTH)
+    text = unicodedata.normalize("NFC", clean(text)).translate(ZERO_WIDTH)
     text = "".join(ch if unicodedata.category(ch)[0] != "C" or ch in "\n\t" else " " for ch in text)
     text = text.translate(_DIGITS)
+    text = _RE_DOUBLE_MARK.sub(r"\1", text)
     if _RE_THAI.search(text):
-        text = thai_to_lao(text)
+        text = thai_to_lao(_RE_THAI_AM.sub("\\1\\2\u0e33", text))
+    text = _RE_LAO_AM.sub("\\1\\2\u0eb3", text)
     for old, new in _SPELLING:
         text = text.replace(old, new)
     text = _RE_TONE_BEFORE_VOWEL.sub(r"\2\1", text)
     text = _RE_DOUBLE_TONE.sub(r"\1", text)
     return " ".join(text.casefold().split())
+
+
+def clean(text: str) -> str:
+    """Text safe to store and send: lone surrogates (invalid UTF-8, they crash
+    sqlite and the Telegram API) become U+FFFD. Everything else is kept as typed."""
+    return _RE_SURROGATE.sub("\ufffd", text)
 
 
 def fold(text: str) -> str:
@@ -344,6 +362,93 @@ def countries_in(text: str, *, folded: bool = False) -> frozenset[str]:
     return frozenset(found)
 
 
+# --- Other places a question may name ----------------------------------------------
+# Destinations and cities the content does not cover unless an entry names them (a
+# question about Malaysia must not get the Thailand answer). Thai spellings become Lao
+# through fold(), so only Lao, English and romanised forms are listed.
+_PLACES_LATIN = frozenset(
+    [
+        "malaysia",
+        "singapore",
+        "taiwan",
+        "australia",
+        "israel",
+        "dubai",
+        "uae",
+        "emirates",
+        "qatar",
+        "saudi",
+        "kuwait",
+        "oman",
+        "poland",
+        "china",
+        "chinese",
+        "hongkong",
+        "macau",
+        "vietnam",
+        "cambodia",
+        "myanmar",
+        "burma",
+        "philippines",
+        "indonesia",
+        "brunei",
+        "india",
+        "canada",
+        "usa",
+        "america",
+        "european",
+        "europe",
+        "france",
+        "paris",
+        "germany",
+        "england",
+        "uk",
+        "britain",
+        "italy",
+        "russia",
+        "zealand",
+        "newzealand",
+        "boten",
+        "mohan",
+    ]
+)
+_PLACES_LAO = (
+    "ມາເລເຊຍ", "ມາເລເຊັຍ", "ສິງກະໂປ", "ສິງກະໂປຣ", "ໄຕ້ຫວັນ", "ອົດສະຕຣາລີ", "ອົດສະຕາລີ",
+    "ອອດສະເຕຣເລຍ", "ອິດສະຣາເອນ", "ອິສຣາເອນ", "ດູໄບ", "ກາຕາ", "ຊາອຸດີ", "ຄູເວດ", "ໂປແລນ",
+    "ຈີນ", "ຮົງກົງ", "ຫວຽດນາມ", "ກຳປູເຈຍ", "ມຽນມາ", "ພະມ້າ", "ຟີລິບປິນ", "ອິນໂດເນເຊຍ",
+    "ການາດາ", "ອາເມລິກາ", "ອາເມຣິກາ", "ຢູໂຣບ", "ເອີຣົບ", "ຝຣັ່ງ", "ປາຣີ", "ເຢຍລະມັນ",
+    "ອັງກິດ", "ອີຕາລີ", "ຣັດເຊຍ", "ນິວຊີແລນ", "ບໍ່ເຕັນ",
+    "มาเลเซีย", "สิงคโปร์", "ไต้หวัน", "ออสเตรเลีย", "อิสราเอล", "ดูไบ", "กาตาร์",
+    "ซาอุ", "จีน", "ฮ่องกง", "เวียดนาม", "กัมพูชา", "พม่า", "แคนาดา", "อเมริกา", "ยุโรป",
+    "ฝรั่งเศส", "เยอรมัน", "อังกฤษ", "นิวซีแลนด์",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _places_lao() -> frozenset[str]:
+    return frozenset(fold(p) for p in _PLACES_LAO)
+
+
+def places_in(text: str, *, folded: bool = False) -> frozenset[str]:
+    """Other places (countries, cities) a question names, as fold() keys: "malaysia",
+    "ມາເລເຊຍ". An entry that never names the place cannot answer the question."""
+    key = text if folded else fold(text)
+    found = {w for w in re.findall("[a-z]+", key) if w in _PLACES_LATIN}
+    found |= {p for p in _places_lao() if p in key}
+    return frozenset(found)
+
+
+_RE_IN_LAOS = re.compile(
+    "(?<![a-z])(laos|in lao|yu lao|nai lao)(?![a-z])|ຢຸລາວ|ໄນລາວ|ປະເທດລາວ|ທິລາວ|ຢຸວຽງຈັນ"  # fold() keys: ຢູ່ -> ຢຸ, ໃນ -> ໄນ
+)
+
+
+def names_laos(text: str, *, folded: bool = False) -> bool:
+    """The question is about Laos itself ("minimum wage in Laos", "ຢູ່ລາວ"), not about a
+    destination: an entry about Thailand, Korea or Japan does not answer it."""
+    return bool(_RE_IN_LAOS.search(text if folded else fold(text)))
+
+
 # --- Language --------------------------------------------------------------------
 ROMANISED_LAO = frozenset(
     [
@@ -435,17 +540,148 @@ ROMANISED_LAO = frozenset(
 )
 
 
-def language_of(text: str) -> str:
-    """Reply language for a question: Lao script or Thai script -> "lo";
-    Latin -> "lo" when most words are romanised Lao, else "en"."""
+# More romanised Lao syllables common in questions ("tong sop nyang", "jaeng khuam yu sai").
+# Words that are also English ("you", "pay", "ban", "lao", "thai") do not vote.
+ROMANISED_LAO = ROMANISED_LAO | frozenset(
+    [
+        "nyang",
+        "yang",
+        "sop",
+        "seng",
+        "tong",
+        "jak",
+        "chak",
+        "kho",
+        "khor",
+        "nai",
+        "na",
+        "neo",
+        "nyeo",
+        "kap",
+        "kab",
+        "tang",
+        "duean",
+        "deuan",
+        "hak",
+        "huk",
+        "tit",
+        "ni",
+        "nee",
+        "beu",
+        "ber",
+        "tho",
+        "toh",
+        "duan",
+        "suay",
+        "suai",
+        "luea",
+        "leua",
+        "heng",
+        "haeng",
+        "khanaen",
+        "thammada",
+        "bat",
+        "jep",
+        "kong",
+        "thun",
+        "thot",
+        "thaen",
+        "sun",
+        "bolikan",
+        "jat",
+        "chat",
+        "ha",
+        "jaeng",
+        "chaeng",
+        "khuam",
+        "kwam",
+        "tom",
+        "tum",
+        "tun",
+        "ton",
+        "khan",
+        "don",
+        "pan",
+        "ngan",
+        "phai",
+        "pian",
+        "pien",
+        "laeo",
+        "leo",
+        "hu",
+        "huu",
+        "ao",
+        "aw",
+        "eng",
+        "phuak",
+        "hao",
+        "mae",
+        "pho",
+        "nong",
+        "ai",
+        "euay",
+        "lot",
+        "sia",
+        "sia",
+        "dai",
+        "dae",
+        "dee",
+        "di",
+        "boh",
+        "baw",
+        "maen",
+        "men",
+        "ja",
+        "si",
+        "thuek",
+        "thuk",
+        "phit",
+        "kotmai",
+        "kot",
+        "mai",
+        "wai",
+        "wiaknam",
+        "nam",
+        "khon",
+        "fak",
+        "taeng",
+    ]
+) - {
+    "you",
+    "pay",
+    "ban",
+    "lao",
+    "thai",
+    "men",
+    "ton",
+    "pan",
+    "hu",
+    "ja",
+    "mae",
+    "chat",
+    "eng",
+    "ai",
+    "don",
+}
+
+
+def is_romanised(text: str) -> bool:
+    """Latin letters only, and romanised Lao words outnumber English ones and make at
+    least 40% of the words: "pai het viak kaoli sia ngoen thao dai"."""
     if _RE_LAO_LETTER.search(text) or _RE_THAI.search(text):
-        return "lo"
+        return False
     words = re.findall(r"[a-z]+", text.casefold())
-    if not words:
-        return "en"
     rom = sum(w in ROMANISED_LAO for w in words)
     eng = sum(w in EN_STOP for w in words)
-    return "lo" if rom > eng and rom >= max(1, len(words) // 2) else "en"
+    return bool(words) and rom > eng and rom >= 0.4 * len(words)
+
+
+def language_of(text: str) -> str:
+    """Reply language for a question: Lao script, Thai script or romanised Lao -> "lo";
+    other Latin text -> "en"."""
+    if _RE_LAO_LETTER.search(text) or _RE_THAI.search(text) or is_romanised(text):
+        return "lo"
+    return "en"
 
 
 def has_lao(text: str) -> bool:

@@ -73,3 +73,53 @@ def test_answer_id_is_the_best_and_suggestions_exclude_it():
 def test_thresholds_are_ordered():
     assert SUGGEST_MIN < ANSWER_MIN
     assert 0 < matching.ANSWER_GAP < 50
+
+
+@pytest.mark.parametrize(
+    "nonsense", ["hello " * 40, "asdf " * 50, "lorem ipsum dolor sit amet " * 20, "ໄປ " * 60]
+)
+def test_repeated_words_do_not_raise_the_score(matcher, nonsense):
+    """A token counts once however often it is repeated: 40 x "hello" is still "hello"."""
+    once = matcher.match(" ".join(dict.fromkeys(nonsense.split())))
+    many = matcher.match(nonsense)
+    assert many.decision != "answer"
+    assert many.score <= once.score + 1
+
+
+def test_decide_needs_coverage_to_answer():
+    """A similar entry that does not cover the question's information is only suggested."""
+    ranked = [("a", 90.0), ("b", 40.0)]
+    assert decide(ranked, coverage=matching.COVER_MIN).decision == "answer"
+    low = decide(ranked, coverage=matching.COVER_MIN - 0.01)
+    assert low.decision == "suggest"
+    assert low.id is None and low.suggestions[0] == "a"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I get a work permit for Singapore",  # a place no entry names
+        "ໄປເຮັດວຽກມາເລເຊຍ ຕ້ອງເສຍເງິນເທົ່າໃດ",
+        "ไปทำงานไต้หวันต้องจ่ายค่าหัวเท่าไหร่",
+        "what is the minimum wage in laos",  # about Laos, not a destination
+        "ຄ່າແຮງງານຂັ້ນຕ່ຳຢູ່ລາວເທົ່າໃດ",
+        "ປ່ຽນບ່ອນເຮັດວຽກຢູ່ເກົາຫຼີ ນາຍຈ້າງໄທ MOU",  # Korea named, a Thailand entry is best
+    ],
+)
+def test_entry_about_somewhere_else_is_not_the_answer(matcher, question):
+    m = matcher.match(question)
+    assert m.decision != "answer" or matcher.content.by_id[m.id].country in (None, "KR"), m
+
+
+def test_coverage_counts_heavy_words_the_entry_lacks(matcher):
+    index = matcher.index
+    full = index.coverage("how much does the MOU cost for Thailand", "th-costs")
+    partial = index.coverage("MOU cost Thailand hairdresser scholarship aquarium", "th-costs")
+    assert full >= matching.COVER_MIN > partial
+
+
+def test_a_low_scoring_entry_that_covers_little_is_not_offered():
+    """Below ANSWER_MIN, an entry covering almost nothing of the question is no suggestion."""
+    ranked = [("a", matching.SUGGEST_MIN + 1), ("b", 0.0)]
+    assert decide(ranked, coverage=matching.COVER_SUGGEST).decision == "suggest"
+    assert decide(ranked, coverage=matching.COVER_SUGGEST - 0.01).decision == "none"

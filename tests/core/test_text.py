@@ -3,8 +3,10 @@
 import pytest
 
 from bot.core.text import (
+    clean,
     countries_in,
     fold,
+    is_romanised,
     language_of,
     lao_syllables,
     normalize,
@@ -125,3 +127,55 @@ def test_language_of(text, lang):
 )
 def test_countries_in(text, countries):
     assert countries_in(text) == countries
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("ทำงาน", "ท\u0e4d\u0e32งาน"),  # Thai ำ typed as ํ + า
+        ("น้ำ", "น\u0e49\u0e4d\u0e32"),  # ... with the tone mark first
+        ("น้ำ", "น\u0e4d\u0e49\u0e32"),  # ... or in between
+        ("ນ້ຳ", "ນ\u0ec9\u0ecd\u0eb2"),  # Lao ຳ as tone + ໍ + າ
+        ("ນ້ຳ", "ນ\u0ecd\u0ec9\u0eb2"),  # Lao ຳ as ໍ + tone + າ
+        ("ມີ", "ມີ\u0eb5"),  # a vowel mark typed twice
+        ("ກິນ", "ກິ\u0eb4ນ"),
+        ("ที่", "ที\u0e48\u0e48"),  # Thai tone mark typed twice
+    ],
+)
+def test_decomposed_and_doubled_forms_fold_together(a, b):
+    assert fold(a) == fold(b)
+
+
+def test_decomposed_lao_am_is_displayed_as_one_character():
+    assert normalize("ນ\u0ecd\u0ec9\u0eb2") == "ນ້ຳ"
+
+
+def test_decomposed_thai_am_meets_the_thai_word_map():
+    """ทำงาน is Lao ເຮັດວຽກ (vocabulary map), also when ำ arrives as two characters."""
+    assert normalize("ท\u0e4d\u0e32งาน") == normalize("ເຮັດວຽກ")
+
+
+def test_lone_surrogates_are_replaced_so_text_can_be_stored():
+    text = "help \ud83d me \udc00"
+    cleaned = clean(text)
+    cleaned.encode("utf-8")  # raises UnicodeEncodeError if a surrogate is left
+    assert cleaned == "help \ufffd me \ufffd"
+    normalize(text).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["pai het viak kaoli sia ngoen thao dai", "visa SSW yipun tong sop nyang",
+     "jaeng khuam nai na tom tun yu sai", "khan ton MOU pai thai don pan dai"],
+)  # fmt: skip
+def test_romanised_lao_is_recognised(text):
+    assert is_romanised(text) and language_of(text) == "lo"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["lao embassy bangkok", "severance pay korea", "How much does it cost to go to Korea?",
+     "hello", "MOU process steps"],
+)  # fmt: skip
+def test_english_is_not_taken_for_romanised_lao(text):
+    assert not is_romanised(text) and language_of(text) == "en"

@@ -107,6 +107,7 @@ async def make_harness(fake, loaded, db_path: Path, clock=time.time, rng=None):
 
 @pytest.fixture
 async def bot(fake_api, loaded, tmp_path):
+    loaded.dialogue.context.clear()  # each test starts a new conversation
     h = await make_harness(fake_api, loaded, tmp_path / "bot.sqlite3")
     yield h
     await h.app.shutdown()

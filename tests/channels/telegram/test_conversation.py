@@ -182,3 +182,20 @@ def test_db_is_wal(tmp_path):
     conn = connect(tmp_path / "x.db")
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert isinstance(conn, sqlite3.Connection)
+
+
+async def test_small_talk_is_answered_kindly_and_not_recorded(bot):
+    text = await bot.say(EN, "thanks!")
+    assert "welcome" in text and "don't know" not in text
+    assert bot.services.store.conn.execute("SELECT COUNT(*) FROM unanswered").fetchone()[0] == 0
+
+
+async def test_follow_up_keeps_the_country_of_the_last_answer(bot):
+    await bot.say(EN, "What is the SSW visa in Japan?")
+    text = await bot.say(EN, "how much does it cost?")
+    assert "About Japan (your previous question)" in text
+
+
+async def test_not_sure_offers_the_hotlines_too(bot):
+    await bot.say(EN, "cost")
+    assert "h" in bot.button_data(EN)

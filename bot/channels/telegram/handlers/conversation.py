@@ -27,7 +27,7 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if msg.chat.type != "private":
         # groups: only when mentioned or replied to (filters ensure one of them)
         question = question.replace(f"@{context.bot.username}", " ")
-    turn = services(context).dialogue.on_text(question, user_lang(update, context))
+    turn = services(context).dialogue.on_text(question, user_lang(update, context), msg.chat_id)
     await send_turn(update, context, turn)
 
 
