@@ -308,7 +308,9 @@ class Dialogue:
         rows.append(
             (Button(_("↗️ Share"), switch_inline=entry.title[lang]), Button(_("☰ Menu"), "m"))
         )
-        return Reply(text, title=entry.title[lang], footer=footer, buttons=tuple(rows))
+        return Reply(
+            text, title=entry.title[lang], footer=footer, buttons=tuple(rows), entry_id=entry.id
+        )
 
     def suggest_reply(self, match: Match, lang: str) -> Reply:
         _ = translator(lang)
