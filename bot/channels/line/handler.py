@@ -15,6 +15,14 @@ import logging
 import time
 from collections import OrderedDict
 
+from bot.app.channels import ChannelPeople
+from bot.app.quiz import Ask, Broadcast, Out, Say
+from bot.app.runtime import Services
+from bot.channels.line import render
+from bot.channels.line.client import LineClient, LineSendError, ReplyTokenExpired
+from bot.core.dialogue import Button, Reply, Turn
+from bot.core.quiz import SOLO_DEFAULT, Poll
+from bot.i18n import LANGS, translator
 from linebot.v3.messaging import Message, TextMessage
 from linebot.v3.webhook import WebhookParser
 from linebot.v3.webhooks import (
@@ -26,15 +34,6 @@ from linebot.v3.webhooks import (
     TextMessageContent,
     UnfollowEvent,
 )
-
-from bot.app.channels import ChannelPeople
-from bot.app.quiz import Ask, Broadcast, Out, Say
-from bot.app.runtime import Services
-from bot.channels.line import render
-from bot.channels.line.client import LineClient, LineSendError, ReplyTokenExpired
-from bot.core.dialogue import Button, Reply, Turn
-from bot.core.quiz import SOLO_DEFAULT, Poll
-from bot.i18n import LANGS, translator
 
 log = logging.getLogger("bot.line")
 

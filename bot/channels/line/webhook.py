@@ -11,9 +11,8 @@ import logging
 from http import HTTPStatus
 
 import tornado.web
-from linebot.v3.exceptions import InvalidSignatureError
-
 from bot.channels.line.handler import LineBot
+from linebot.v3.exceptions import InvalidSignatureError
 
 log = logging.getLogger("bot.line")
 SIGNATURE_HEADER = "X-Line-Signature"
@@ -48,3 +47,16 @@ class LineWebhookHandler(tornado.web.RequestHandler):
 def routes(line: LineBot) -> list:
     """The tornado routes to add beside Telegram's (or alone)."""
     return [(rf"{PATH}/?", LineWebhookHandler, {"line": line})]
+
+
+class HealthHandler(tornado.web.RequestHandler):
+    """GET /health when LINE runs without Telegram's webhook server (same answer)."""
+
+    def initialize(self, health) -> None:
+        self.health = health
+
+    def get(self) -> None:
+        status = self.health()
+        self.set_status(HTTPStatus.OK if status["ok"] else HTTPStatus.SERVICE_UNAVAILABLE)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(status))
