@@ -59,6 +59,7 @@ class LineBot:
         self._seq = 0
         self.tasks: set[asyncio.Task] = set()
         self.handled = 0
+        self.failed = 0  # events whose handling raised (logged with the traceback)
 
     # --- webhook body ---------------------------------------------------------------
     def parse(self, body: str, signature: str) -> list[Event]:
@@ -83,6 +84,7 @@ class LineBot:
             try:
                 await self.handle(event)
             except Exception:
+                self.failed += 1
                 log.exception("line event failed type=%s", getattr(event, "type", "?"))
             finally:
                 self.handled += 1
@@ -336,7 +338,8 @@ def _mentions_me(message: TextMessageContent) -> bool:
 def _without_mentions(message: TextMessageContent) -> str:
     """The question without the @mention of the bot."""
     text = message.text
-    for m in sorted(message.mention.mentionees, key=lambda m: -m.index):
+    mentionees = message.mention.mentionees if message.mention else []
+    for m in sorted(mentionees, key=lambda m: -m.index):
         if getattr(m, "is_self", False):
             text = text[: m.index] + " " + text[m.index + m.length :]
     return text

@@ -83,3 +83,4 @@ async def line_chat(fake_line, loaded, tmp_path):
     yield chat
     await client.close()
     assert fake_line.violations == [], "requests LINE would refuse"
+    assert bot.failed == 0, "an event raised (see the log)"
