@@ -1,0 +1,29 @@
+"""Questions from LINE reach the admins' /missed and /stats, with their channel."""
+
+from __future__ import annotations
+
+import time
+
+from bot.app import admin as reports
+from bot.core.admin import replies as admin_ui
+from bot.core.admin import stats_text
+
+
+async def test_missed_from_line_shows_its_channel(line_chat):
+    await line_chat.say("who won the football match yesterday")
+    groups = reports.missed_groups(line_chat.services, time.time() + 60, 7)
+    assert [(g.text, g.channels) for g in groups] == [
+        ("who won the football match yesterday", ("line",))
+    ]
+    content = line_chat.services.dialogue.content
+    text = "\n".join(r.text for r in admin_ui.missed_replies(groups, {}, content, "en", 7))
+    assert "· line" in text
+
+
+async def test_stats_count_questions_per_channel(line_chat):
+    services = line_chat.services
+    await line_chat.say("passport taken by employer")
+    services.store.add_asked("kr-eps", "answer", "en")  # one from Telegram
+    short, long = reports.stats(services, time.time() + 60)
+    assert long.channels == {"line": 1, "telegram": 1}
+    assert "Channels: line 1 | 1, telegram 1 | 1" in stats_text(short, long, None, "en")
