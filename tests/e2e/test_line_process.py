@@ -85,3 +85,49 @@ def test_run_with_only_line_answers_a_signed_event_by_reply(tmp_path):
         finally:
             if proc.poll() is None:
                 proc.kill()
+
+
+@pytest.mark.slow
+def test_run_with_telegram_and_line_answers_both_in_one_process(fake_api, fake_http, tmp_path):
+    fake = FakeLine()
+    port = _free_port()
+    with FakeLineServer(fake) as api_url:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "BOT_"))}
+        env |= {
+            "TELEGRAM_BOT_TOKEN": fake_api.token,
+            "TELEGRAM_API_URL": fake_http.url,
+            "LINE_CHANNEL_SECRET": fake.channel_secret,
+            "LINE_CHANNEL_ACCESS_TOKEN": fake.access_token,
+            "LINE_API_URL": api_url,
+            "PORT": str(port),
+            "BOT_DB": str(tmp_path / "bot.sqlite3"),
+        }
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "run", "--listen", "127.0.0.1"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        try:
+            assert _wait(lambda: _health(port) or proc.poll() is not None)["ok"]
+            fake_api.push_message(7, "passport taken by employer", language_code="en")
+            user = line_id()
+            body, signature = fake.signed(fake.text(user, "what is the weather on mars today"))
+            assert post_webhook(f"http://127.0.0.1:{port}/line", body, signature) == 200
+            _wait(lambda: fake.texts_to(user) and fake_api.messages_to(7))
+            assert "1362" in fake.texts_to(user)[0]
+            assert "passport" in (fake_api.messages_to(7)[0].get("text") or "").lower()
+            proc.send_signal(signal.SIGTERM)
+            out, _ = proc.communicate(timeout=15)
+            assert proc.returncode == 0, out
+            # one database: the LINE question is recorded beside Telegram's
+            import sqlite3
+
+            db = sqlite3.connect(tmp_path / "bot.sqlite3")
+            channels = sorted(r[0] for r in db.execute("SELECT channel FROM asked"))
+            assert channels == ["line", "telegram"]
+        finally:
+            if proc.poll() is None:
+                proc.kill()
