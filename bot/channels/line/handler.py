@@ -15,14 +15,6 @@ import logging
 import time
 from collections import OrderedDict
 
-from bot.app.channels import ChannelPeople
-from bot.app.quiz import Ask, Broadcast, Out, Say
-from bot.app.runtime import Services
-from bot.channels.line import render
-from bot.channels.line.client import LineClient, LineSendError, ReplyTokenExpired
-from bot.core.dialogue import Button, Reply, Turn
-from bot.core.quiz import SOLO_DEFAULT, Poll
-from bot.i18n import LANGS, translator
 from linebot.v3.messaging import Message, TextMessage
 from linebot.v3.webhook import WebhookParser
 from linebot.v3.webhooks import (
@@ -34,6 +26,15 @@ from linebot.v3.webhooks import (
     TextMessageContent,
     UnfollowEvent,
 )
+
+from bot.app.channels import ChannelPeople
+from bot.app.quiz import Ask, Broadcast, Out, Say
+from bot.app.runtime import Services
+from bot.channels.line import render
+from bot.channels.line.client import LineClient, LineSendError, ReplyTokenExpired
+from bot.core.dialogue import Button, Reply, Turn
+from bot.core.quiz import SOLO_DEFAULT, Poll
+from bot.i18n import LANGS, translator
 
 log = logging.getLogger("bot.line")
 
@@ -54,7 +55,8 @@ class LineBot:
         self.parser = WebhookParser(channel_secret)
         self.people = ChannelPeople(services, CHANNEL)
         self._langs: OrderedDict[str, str] = OrderedDict()
-        self._locks: dict[str, asyncio.Lock] = {}
+        self._locks: dict[str, asyncio.Lock] = {}  # one per chat: its events in order
+        self._queued: dict[str, int] = {}
         self._polls: dict[str, Poll] = {}  # quiz questions on screen, for the feedback line
         self._seq = 0
         self.tasks: set[asyncio.Task] = set()
@@ -80,16 +82,21 @@ class LineBot:
     async def handle_in_order(self, event: Event) -> None:
         key = _source_key(event)
         lock = self._locks.setdefault(key, asyncio.Lock())
-        async with lock:
-            try:
-                await self.handle(event)
-            except Exception:
-                self.failed += 1
-                log.exception("line event failed type=%s", getattr(event, "type", "?"))
-            finally:
-                self.handled += 1
-        if not lock.locked() and not lock._waiters:  # nobody queued: drop it
-            self._locks.pop(key, None)
+        self._queued[key] = self._queued.get(key, 0) + 1
+        try:
+            async with lock:
+                try:
+                    await self.handle(event)
+                except Exception:
+                    self.failed += 1
+                    log.exception("line event failed type=%s", getattr(event, "type", "?"))
+                finally:
+                    self.handled += 1
+        finally:
+            self._queued[key] -= 1
+            if not self._queued[key]:  # nobody else waiting for this chat: forget its lock
+                del self._queued[key]
+                self._locks.pop(key, None)
 
     # --- events -------------------------------------------------------------------------
     async def handle(self, event: Event) -> None:
@@ -129,7 +136,7 @@ class LineBot:
 
     async def on_text(self, event: Event, user: str | None, text: str, lang: str) -> None:
         stripped = text.strip()
-        if stripped.split(" ", 1)[0].lower() in ("/quiz", "quiz") and user:
+        if stripped.split(" ", 1)[0].lower() == "/quiz" and user:
             arg = stripped.partition(" ")[2].strip()
             await self.quiz(event, user, lang, int(arg) if arg.isdigit() else SOLO_DEFAULT)
             return

@@ -94,3 +94,20 @@ async def test_unfollow_marks_the_user_and_follow_greets_again(line_chat):
     out = await line_chat.send(fake.follow(line_chat.user))
     assert "Safe work abroad" in text_of(out)
     assert not store.is_blocked(uid)
+
+
+async def test_one_users_events_are_answered_in_order(line_chat):
+    fake = line_chat.fake
+    questions = ["passport taken by employer", "/help", "what is the weather on mars today"]
+    await line_chat.post(*(fake.text(line_chat.user, q) for q in questions))
+    texts = fake.texts_to(line_chat.user)
+    assert "passport" in texts[0].lower()
+    assert "How to use this bot" in texts[1]
+    assert "1362" in texts[2]
+    assert line_chat.bot._locks == {}  # nothing left behind
+
+
+async def test_quiz_by_command(line_chat):
+    out = await line_chat.say("/quiz 3")
+    assert "3 questions" in text_of(out)
+    assert any(d.startswith("qo:") for d in quick(out).values())
