@@ -39,7 +39,8 @@ from bot.i18n import LANGS, translator
 log = logging.getLogger("bot.line")
 
 CHANNEL = "line"
-TROUBLE_CATEGORIES = ("help", "fraud", "centres")
+TROUBLE_CATEGORIES = ("help", "fraud", "centres")  # answers worth a push (see deliver)
+TROUBLE_BUTTONS = ("h",)  # the hotlines; "ha:<country>" help abroad too
 FORGET = "forget"  # postback: delete what the bot holds about me (the privacy reply's button)
 LANG_CACHE = 10_000  # profile languages remembered in memory (never stored)
 
@@ -142,9 +143,10 @@ class LineBot:
             return
         if stripped.startswith("/"):
             turn = self.services.command(stripped, lang)
+            trouble = stripped.split(" ", 1)[0].lower() == "/hotline"
         else:
-            turn = self.services.dialogue.on_text(text, lang)
-        await self.send(event, turn, lang)
+            turn, trouble = self.services.dialogue.on_text(text, lang), False
+        await self.send(event, turn, lang, trouble=trouble)
 
     async def on_postback(self, event: PostbackEvent, user: str | None, data: str) -> None:
         lang = await self.lang(user)
@@ -173,7 +175,9 @@ class LineBot:
         if data == FORGET:
             await self.send(event, dialogue.forget(lang), lang)
             return
-        await self.send(event, dialogue.on_button(data, lang), lang, origin=data)
+        trouble = data in TROUBLE_BUTTONS or data.startswith("ha:")  # help lines, at home or abroad
+        turn = dialogue.on_button(data, lang)
+        await self.send(event, turn, lang, origin=data, trouble=trouble)
 
     # --- quiz (LINE has no quiz polls: a question with one button per option) -----------
     async def quiz(self, event: Event, user: str, lang: str, n: int) -> None:
@@ -220,6 +224,7 @@ class LineBot:
         full: bool = False,
         origin: str | None = None,
         page: int = 0,
+        trouble: bool = False,
     ) -> None:
         user = getattr(event.source, "user_id", None)
         self.record(user, turn)
@@ -230,7 +235,8 @@ class LineBot:
         if rendered.dropped:
             log.warning("line reply had %d messages over LINE's 5", rendered.dropped)
         if rendered.messages:
-            await self.deliver(event, user, rendered.messages, self.is_trouble(turn))
+            trouble = trouble or self.is_trouble(turn)
+            await self.deliver(event, user, rendered.messages, trouble)
 
     def record(self, user: str | None, turn: Turn) -> None:
         """Storage sees LINE users by their integer id, made only when there is something
@@ -276,7 +282,7 @@ class LineBot:
             entry = by_id.get(reply.entry_id or "")
             if entry is not None and entry.category in TROUBLE_CATEGORIES:
                 return True
-        return any(b.data == "h" for b in turn.buttons()) and not turn.events
+        return False
 
     def _with_forget_button(self, turn: Turn, lang: str) -> Turn:
         """The privacy text on LINE ends with a "Forget me" button (Telegram: /forget)."""

@@ -85,3 +85,20 @@ async def test_backoff_doubles_between_retries(fake_line):
     finally:
         await client.close()
     assert slept == [0.5, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("tap", ["h", "ha:TH", "f:fraud-passport"])
+async def test_expired_token_pushes_hotlines_help_abroad_and_fraud_answers(line_chat, tap):
+    fake = line_chat.fake
+    event = fake.postback(line_chat.user, tap)
+    fake.expire(event["replyToken"])
+    await line_chat.post(event)
+    assert fake.push_count == 1
+
+
+async def test_expired_token_on_the_menu_pushes_nothing(line_chat):
+    fake = line_chat.fake
+    event = fake.postback(line_chat.user, "m")
+    fake.expire(event["replyToken"])
+    await line_chat.post(event)
+    assert fake.push_count == 0
