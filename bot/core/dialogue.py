@@ -129,7 +129,7 @@ class Dialogue:
         _ = translator(lang)
         text = _(
             "What this bot keeps:\n"
-            "• your language choice, linked to your Telegram id, so I reply in it;\n"
+            "• your language choice, linked to your Telegram or LINE id, so I reply in it;\n"
             "• questions I could not answer, WITHOUT who asked, so staff can add answers;\n"
             "• counts of questions and “did this help” taps, without who tapped;\n"
             "• your quiz answers if you play, until you delete them.\n\n"

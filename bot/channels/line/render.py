@@ -12,9 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.core.dialogue import Button, Reply, Turn
-from bot.core.quiz import Poll
-from bot.i18n import translator
 from linebot.v3.messaging import (
     LocationAction,
     LocationMessage,
@@ -25,6 +22,10 @@ from linebot.v3.messaging import (
     TextMessage,
     URIAction,
 )
+
+from bot.core.dialogue import Button, Reply, Turn
+from bot.core.quiz import Poll
+from bot.i18n import translator
 
 MAX_MESSAGES = 5
 MAX_TEXT = 5000

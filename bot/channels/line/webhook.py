@@ -11,8 +11,9 @@ import logging
 from http import HTTPStatus
 
 import tornado.web
-from bot.channels.line.handler import LineBot
 from linebot.v3.exceptions import InvalidSignatureError
+
+from bot.channels.line.handler import LineBot
 
 log = logging.getLogger("bot.line")
 SIGNATURE_HEADER = "X-Line-Signature"
