@@ -24,6 +24,25 @@ from bot.config import Settings
 
 log = logging.getLogger("bot.run")
 MAX_BODY = 1_000_000
+RETENTION_EVERY_S = 24 * 3600  # as Telegram's job queue does it (channels/telegram/app.py)
+RETENTION_FIRST_S = 60
+
+
+async def retention_loop(
+    services: Services,
+    days: int,
+    every_s: float = RETENTION_EVERY_S,
+    first_s: float = RETENTION_FIRST_S,
+) -> None:
+    """The daily retention purge when no Telegram job queue runs it (LINE alone)."""
+    await asyncio.sleep(first_s)
+    while True:
+        try:
+            deleted = services.purge_old_records(days)
+            log.info("retention purge deleted=%s", deleted)
+        except Exception:
+            log.exception("retention purge failed")
+        await asyncio.sleep(every_s)
 
 
 def _stop_on_signals(stop: asyncio.Event) -> None:
@@ -70,6 +89,9 @@ async def run_with_line(
         server = tornado.httpserver.HTTPServer(app, max_body_size=MAX_BODY)
         server.listen(settings.port, listen)
         log.info("line webhook listening port=%s path=/line", settings.port)
+        purge = None
+        if telegram is None:  # (with Telegram, its job queue purges daily)
+            purge = asyncio.create_task(retention_loop(services, settings.retention_days))
         if telegram is not None:  # long polling in the same loop
             await telegram.initialize()
             if telegram.post_init:
@@ -80,6 +102,8 @@ async def run_with_line(
             await stop.wait()
         finally:
             server.stop()
+            if purge is not None:
+                purge.cancel()
             if telegram is not None:
                 await telegram.updater.stop()
                 await telegram.stop()

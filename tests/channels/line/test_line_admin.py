@@ -27,3 +27,21 @@ async def test_stats_count_questions_per_channel(line_chat):
     short, long = reports.stats(services, time.time() + 60)
     assert long.channels == {"line": 1, "telegram": 1}
     assert "Channels: line 1 | 1, telegram 1 | 1" in stats_text(short, long, None, "en")
+
+
+async def test_line_alone_purges_old_anonymous_records(line_chat):
+    import asyncio
+
+    from bot.cli.run import retention_loop
+
+    store = line_chat.services.store
+    store.add_unanswered("old question", "en", "line")
+    store.conn.execute("UPDATE unanswered SET at = at - 400 * 86400")
+    store.add_unanswered("new question", "en", "line")
+    task = asyncio.create_task(retention_loop(line_chat.services, 180, every_s=3600, first_s=0))
+    for _ in range(100):
+        await asyncio.sleep(0.01)
+        if store.count("unanswered") == 1:
+            break
+    task.cancel()
+    assert [r["text"] for r in store.unanswered()] == ["new question"]
