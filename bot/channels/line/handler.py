@@ -42,6 +42,7 @@ CHANNEL = "line"
 TROUBLE_CATEGORIES = ("help", "fraud", "centres")  # answers worth a push (see deliver)
 TROUBLE_BUTTONS = ("h",)  # the hotlines; "ha:<country>" help abroad too
 FORGET = "forget"  # postback: delete what the bot holds about me (the privacy reply's button)
+NOBODY = -(2**62)  # the user id for a LINE user the bot holds nothing about: matches no row
 LANG_CACHE = 10_000  # profile languages remembered in memory (never stored)
 
 
@@ -245,7 +246,7 @@ class LineBot:
         uid = None
         if user:
             uid = self.people.user_id(user) if needs_id else self.people.known(user)
-        self.services.apply(uid if uid is not None else 0, turn, channel=CHANNEL)
+        self.services.apply(uid if uid is not None else NOBODY, turn, channel=CHANNEL)
         if user and any(e.kind == "forget" for e in turn.events):
             self._langs.pop(user, None)
 
