@@ -270,7 +270,9 @@ def still_missed(groups: Iterable[MissedGroup], match: Callable[[str], Any]) -> 
 def missed_csv(groups: Iterable[MissedGroup], suggestions: Mapping[str, list[str]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["count", "last_asked", "lang", "question", "similar", "suggested_entries"])
+    w.writerow(
+        ["count", "last_asked", "lang", "question", "similar", "channels", "suggested_entries"]
+    )
     for g in groups:
         w.writerow(
             [
@@ -279,6 +281,7 @@ def missed_csv(groups: Iterable[MissedGroup], suggestions: Mapping[str, list[str
                 g.lang,
                 g.text,
                 " | ".join(g.others),
+                " ".join(g.channels),
                 " ".join(suggestions.get(g.id, [])),
             ]
         )

@@ -45,3 +45,15 @@ async def test_line_alone_purges_old_anonymous_records(line_chat):
             break
     task.cancel()
     assert [r["text"] for r in store.unanswered()] == ["new question"]
+
+
+def test_missed_csv_names_the_channels():
+    import csv
+    import io
+
+    from bot.core.admin import group_missed, missed_csv
+
+    rows = [("a job in dubai", "en", 1.0, "line"), ("a job in dubai?", "en", 2.0, "telegram")]
+    rows += [("a job in dubai", "en", 3.0, "line")]
+    (row,) = csv.DictReader(io.StringIO(missed_csv(group_missed(rows), {})))
+    assert row["count"] == "3" and row["channels"] == "line telegram"
