@@ -33,6 +33,14 @@ class Settings:
     # admins' edits made in Telegram (docs/ADMIN.md): data, so in production it lives beside
     # the database (BOT_OVERLAY), not in the read-only content folder
     overlay_path: Path = PROJECT_ROOT / "content" / "overlay.yaml"
+    # LINE (docs/LINE.md): both set -> `run` serves the LINE webhook at POST /line on PORT
+    line_channel_secret: str | None = None
+    line_channel_access_token: str | None = None
+    line_api_url: str = "https://api.line.me"
+
+    @property
+    def line_enabled(self) -> bool:
+        return bool(self.line_channel_secret and self.line_channel_access_token)
 
     @property
     def base_url(self) -> str:
@@ -48,7 +56,8 @@ class Settings:
             f"db_path={str(self.db_path)!r}, content_dir={str(self.content_dir)!r}, "
             f"admin_ids={sorted(self.admin_ids)}, webhook_url={self.webhook_url!r}, "
             f"webhook_secret={'set' if self.webhook_secret else 'unset'}, port={self.port}, "
-            f"retention_days={self.retention_days}, overlay_path={str(self.overlay_path)!r})"
+            f"retention_days={self.retention_days}, overlay_path={str(self.overlay_path)!r}, "
+            f"line={'set' if self.line_enabled else 'unset'}, line_api_url={self.line_api_url!r})"
         )
 
 
@@ -82,10 +91,21 @@ def load_settings(
         env.setdefault(k, v)
     errors: list[str] = []
     token = env.get("TELEGRAM_BOT_TOKEN", "").strip() or None
-    if require_token and not token:
+    line_secret = env.get("LINE_CHANNEL_SECRET", "").strip() or None
+    line_token = env.get("LINE_CHANNEL_ACCESS_TOKEN", "").strip() or None
+    if bool(line_secret) != bool(line_token):
+        errors.append(
+            "LINE needs both LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN "
+            "(LINE Developers console, Messaging API channel; docs/LINE.md)"
+        )
+    line_api_url = env.get("LINE_API_URL", "https://api.line.me").strip().rstrip("/")
+    if not line_api_url.startswith(("http://", "https://")):
+        errors.append(f"LINE_API_URL must start with http:// or https:// (got {line_api_url!r})")
+    if require_token and not token and not (line_secret and line_token):
         errors.append(
             "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and put it in the "
-            "environment or .env (or try the bot offline with `python -m bot chat`)"
+            "environment or .env, and/or set LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN "
+            "for LINE (or try the bot offline with `python -m bot chat`)"
         )
     elif token and (":" not in token or not token.split(":", 1)[0].isdigit()):
         errors.append("TELEGRAM_BOT_TOKEN does not look like a bot token (<digits>:<letters>)")
@@ -136,6 +156,9 @@ def load_settings(
         retention_days,
         facilitator_ids=frozenset(facilitator_ids),
         overlay_path=overlay_path,
+        line_channel_secret=line_secret,
+        line_channel_access_token=line_token,
+        line_api_url=line_api_url,
     )
 
 

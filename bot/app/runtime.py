@@ -175,8 +175,9 @@ class Services:
     def user_lang(self, user_id: int) -> str | None:
         return self.store.get_lang(user_id)
 
-    def apply(self, user_id: int, turn: Turn) -> Turn:
-        """Record what the turn says happened; return it for sending."""
+    def apply(self, user_id: int, turn: Turn, channel: str = "telegram") -> Turn:
+        """Record what the turn says happened; return it for sending. `channel`: where the
+        question came from (telegram, line), kept with anonymous question records."""
         for ev in turn.events:
             d = ev.data
             if ev.kind == "set_lang":
@@ -184,9 +185,9 @@ class Services:
             elif ev.kind == "feedback":
                 self.store.add_feedback(d["entry"], d["helpful"])
             elif ev.kind == "asked":
-                self.store.add_asked(d.get("entry"), d["decision"], d["lang"])
+                self.store.add_asked(d.get("entry"), d["decision"], d["lang"], channel)
             elif ev.kind == "unanswered":
-                self.store.add_unanswered(d["text"], d["lang"])
+                self.store.add_unanswered(d["text"], d["lang"], channel)
             elif ev.kind == "forget":
                 self.store.forget_user(user_id)
         return turn

@@ -166,15 +166,16 @@ def _open_services(settings):
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    """Start the Telegram bot: long polling, or a webhook with --webhook / BOT_WEBHOOK_URL.
-    Stops cleanly on SIGTERM/SIGINT."""
+    """Start the bot: Telegram by long polling, or a webhook with --webhook / BOT_WEBHOOK_URL;
+    LINE at POST /line on PORT when LINE_CHANNEL_SECRET and LINE_CHANNEL_ACCESS_TOKEN are set
+    (either channel alone works). Stops cleanly on SIGTERM/SIGINT."""
     from bot.logs import setup_logging
 
     setup_logging()
     settings = _settings(require_token=True)
     if settings is None:
         return 2
-    webhook = args.webhook or bool(settings.webhook_url)
+    webhook = bool(settings.token) and (args.webhook or bool(settings.webhook_url))
     if webhook and not (settings.webhook_url and settings.webhook_secret):
         print(
             "error: webhook mode needs BOT_WEBHOOK_URL (https) and BOT_WEBHOOK_SECRET",
@@ -185,6 +186,27 @@ def cmd_run(args: argparse.Namespace) -> int:
     services = _open_services(settings)
     if services is None:
         return 1
+    if settings.line_enabled:  # LINE at POST /line, alone or beside Telegram (bot/cli/run.py)
+        import asyncio
+
+        from bot.cli.run import run_with_line
+
+        telegram, allowed = None, None
+        if settings.token:
+            from bot.channels.telegram.app import ALLOWED_UPDATES, build_application
+
+            telegram, allowed = build_application(settings, services), ALLOWED_UPDATES
+        asyncio.run(
+            run_with_line(
+                settings,
+                services,
+                listen=args.listen,
+                telegram=telegram,
+                webhook=webhook,
+                allowed_updates=allowed,
+            )
+        )
+        return 0
     from bot.channels.telegram.app import ALLOWED_UPDATES, build_application
 
     app = build_application(settings, services)
@@ -285,7 +307,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question", nargs="*", help="the question (default: read lines from stdin)")
     p.set_defaults(func=cmd_ask)
 
-    p = sub.add_parser("run", help="start the Telegram bot (needs TELEGRAM_BOT_TOKEN)")
+    p = sub.add_parser(
+        "run", help="start the bot: Telegram (TELEGRAM_BOT_TOKEN) and/or LINE (LINE_CHANNEL_*)"
+    )
     p.add_argument(
         "--webhook", action="store_true", help="webhook mode (also when BOT_WEBHOOK_URL is set)"
     )

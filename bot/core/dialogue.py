@@ -23,7 +23,7 @@ from typing import Any
 
 from bot.core.centres import find_province
 from bot.core.centres.replies import WhereToGo
-from bot.core.content import Content, Entry
+from bot.core.content import STAGES, Content, Entry
 from bot.core.context import Context, follow_up_country, next_country
 from bot.core.dialogue_types import Button, Event, Reply, Turn, Venue
 from bot.core.matching import SUGGEST_MIN, Match, Matcher
@@ -46,6 +46,10 @@ CATEGORY_LABELS = {
     "centres": N_("📍 Service centres"),
     "help": N_("☎️ Hotlines"),
 }
+
+
+def _stage_order(entry: Entry) -> int:
+    return STAGES.index(entry.stage) if entry.stage in STAGES else len(STAGES)
 
 
 class Dialogue:
@@ -143,7 +147,7 @@ class Dialogue:
         _ = translator(lang)
         text = _(
             "What this bot keeps:\n"
-            "• your language choice, linked to your Telegram id, so I reply in it;\n"
+            "• your language choice, linked to your Telegram or LINE id, so I reply in it;\n"
             "• questions I could not answer, WITHOUT who asked, so staff can add answers;\n"
             "• counts of questions and “did this help” taps, without who tapped;\n"
             "• your quiz answers if you play, until you delete them.\n\n"
@@ -311,7 +315,8 @@ class Dialogue:
 
     def category_reply(self, category: str, lang: str) -> Reply:
         _ = translator(lang)
-        entries = self.content.in_category(category)
+        # the journey's order: before going, while working, coming back, trouble
+        entries = sorted(self.content.in_category(category), key=_stage_order)
         rows = tuple((Button(e.title[lang], f"f:{e.id}"),) for e in entries)
         label = _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
         return Reply(_("Choose a topic:"), title=label, buttons=(*rows, *self._menu_row(lang)))
@@ -365,7 +370,9 @@ class Dialogue:
         rows.append(
             (Button(_("↗️ Share"), switch_inline=entry.title[lang]), Button(_("☰ Menu"), "m"))
         )
-        return Reply(text, title=entry.title[lang], footer=footer, buttons=tuple(rows))
+        return Reply(
+            text, title=entry.title[lang], footer=footer, buttons=tuple(rows), entry_id=entry.id
+        )
 
     def sources_reply(self, entry: Entry, lang: str) -> Reply:
         """Where an answer's facts come from: each source with its date and address."""

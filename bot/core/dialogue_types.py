@@ -33,6 +33,7 @@ class Reply:
     location_label: str = "📍"  # that button's label
     remove_keyboard: bool = False
     venue: Venue | None = None
+    entry_id: str | None = None  # the FAQ entry this reply answers (LINE shows it short first)
 
     def as_plain_text(self) -> str:
         """The reply as the terminal chat shows it (buttons numbered separately)."""

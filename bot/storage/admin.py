@@ -148,19 +148,19 @@ def recent_changes(store: Store, limit: int = 15) -> list[dict]:
 # --- events for /stats and /missed ----------------------------------------------------------
 
 
-def unanswered_since(store: Store, since: float, limit: int) -> list[tuple[str, str, float]]:
+def unanswered_since(store: Store, since: float, limit: int) -> list[tuple[str, str, float, str]]:
     rows = store._exec(
-        "SELECT text, lang, at FROM unanswered WHERE at >= ? ORDER BY at DESC LIMIT ?",
+        "SELECT text, lang, at, channel FROM unanswered WHERE at >= ? ORDER BY at DESC LIMIT ?",
         (since, limit),
     ).fetchall()
-    return [(r[0], r[1], r[2]) for r in rows]
-
-
-def asked_since(store: Store, since: float) -> list[tuple[str | None, str, str, float]]:
-    rows = store._exec(
-        "SELECT entry_id, decision, lang, at FROM asked WHERE at >= ?", (since,)
-    ).fetchall()
     return [(r[0], r[1], r[2], r[3]) for r in rows]
+
+
+def asked_since(store: Store, since: float) -> list[tuple[str | None, str, str, float, str]]:
+    rows = store._exec(
+        "SELECT entry_id, decision, lang, at, channel FROM asked WHERE at >= ?", (since,)
+    ).fetchall()
+    return [(r[0], r[1], r[2], r[3], r[4]) for r in rows]
 
 
 def feedback_since(store: Store, since: float) -> list[tuple[str, int, float]]:

@@ -151,6 +151,24 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX admin_changes_entry ON admin_changes(entry_id, id);
         """,
     ),
+    (
+        15,  # (numbered after its issue, #15, so it cannot collide with a parallel branch's)
+        """
+        -- users of other channels than Telegram (LINE): the channel's own user id, keyed by
+        -- channel and id, mapped to the integer user_id every other table uses (above 2**53,
+        -- so never a Telegram id). /forget deletes the row (USER_TABLES).
+        CREATE TABLE channel_users (
+            user_id INTEGER PRIMARY KEY,
+            channel TEXT NOT NULL,
+            external_id TEXT NOT NULL,
+            created_at REAL NOT NULL,
+            UNIQUE (channel, external_id)
+        );
+        -- which channel a question came from (/missed and stats show it)
+        ALTER TABLE unanswered ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
+        ALTER TABLE asked ADD COLUMN channel TEXT NOT NULL DEFAULT 'telegram';
+        """,
+    ),
 ]
 
 
@@ -271,15 +289,18 @@ class Store:
             (entry_id, int(helpful), self.clock()),
         )
 
-    def add_unanswered(self, text: str, lang: str) -> None:
+    def add_unanswered(self, text: str, lang: str, channel: str = "telegram") -> None:
         self._exec(
-            "INSERT INTO unanswered (text, lang, at) VALUES (?, ?, ?)", (text, lang, self.clock())
+            "INSERT INTO unanswered (text, lang, at, channel) VALUES (?, ?, ?, ?)",
+            (text, lang, self.clock(), channel),
         )
 
-    def add_asked(self, entry_id: str | None, decision: str, lang: str) -> None:
+    def add_asked(
+        self, entry_id: str | None, decision: str, lang: str, channel: str = "telegram"
+    ) -> None:
         self._exec(
-            "INSERT INTO asked (entry_id, decision, lang, at) VALUES (?, ?, ?, ?)",
-            (entry_id, decision, lang, self.clock()),
+            "INSERT INTO asked (entry_id, decision, lang, at, channel) VALUES (?, ?, ?, ?, ?)",
+            (entry_id, decision, lang, self.clock(), channel),
         )
 
     # chats that cannot be reached (403)
@@ -321,7 +342,7 @@ class Store:
 
     def unanswered(self, limit: int = 100) -> list[sqlite3.Row]:
         return self._exec(
-            "SELECT text, lang, at FROM unanswered ORDER BY at DESC LIMIT ?", (limit,)
+            "SELECT text, lang, at, channel FROM unanswered ORDER BY at DESC LIMIT ?", (limit,)
         ).fetchall()
 
     def count(self, table: str) -> int:
@@ -348,4 +369,6 @@ ANONYMOUS_TABLES: list[tuple[str, str]] = [
 ]
 # admin content changes carry the admin's id (docs/ADMIN.md)
 USER_TABLES += [("admin_changes", "admin_id")]
+# a LINE user's id (bot/storage/channels.py)
+USER_TABLES += [("channel_users", "user_id")]
 ALL_TABLES = {"users", "feedback", "unanswered", "asked", "blocked_chats"}

@@ -63,12 +63,14 @@ class _HealthHandler(tornado.web.RequestHandler):
 
 
 def make_web_app(
-    app: Application, services: Services, secret: str, path: str
+    app: Application, services: Services, secret: str, path: str, extra_routes: list = ()
 ) -> tornado.web.Application:
+    """`extra_routes`: other channels' webhooks served beside Telegram's (LINE's /line)."""
     return tornado.web.Application(
         [
             (rf"/{path.strip('/')}/?", _UpdateHandler, {"app": app, "secret": secret}),
             (r"/health", _HealthHandler, {"services": services}),
+            *extra_routes,
         ]
     )
 
@@ -85,6 +87,7 @@ async def serve_webhook(
     allowed_updates: list[str] | None = None,
     stop: asyncio.Event | None = None,
     register: bool = True,
+    extra_routes: list = (),
 ) -> None:
     """Run until SIGTERM/SIGINT (or `stop` is set); finish the updates in hand, then exit."""
     stop = stop or asyncio.Event()
@@ -103,7 +106,7 @@ async def serve_webhook(
             allowed_updates=allowed_updates,
         )
     server = tornado.httpserver.HTTPServer(
-        make_web_app(app, services, secret, path), max_body_size=MAX_BODY
+        make_web_app(app, services, secret, path, extra_routes), max_body_size=MAX_BODY
     )
     server.listen(port, listen)
     log.info("webhook listening port=%s path=/%s", port, path.strip("/"))

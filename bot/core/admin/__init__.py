@@ -184,6 +184,7 @@ class MissedGroup:
     last_at: float
     others: tuple[str, ...] = ()  # other wordings, most asked first
     keys: frozenset[str] = frozenset()  # ids of every wording in the group
+    channels: tuple[str, ...] = ()  # where it was asked (telegram, line), most first
 
 
 def _key(text: str) -> str:
@@ -195,16 +196,20 @@ def group_id(key: str) -> str:
     return hashlib.blake2b(key.encode("utf-8"), digest_size=5).hexdigest()
 
 
-def group_missed(rows: Iterable[tuple[str, str, float]]) -> list[MissedGroup]:
-    """Unanswered (text, lang, at) rows grouped by near-duplicate wording, most asked first."""
+def group_missed(rows: Iterable[tuple]) -> list[MissedGroup]:
+    """Unanswered (text, lang, at[, channel]) rows grouped by near-duplicate wording, most
+    asked first."""
     by_key: dict[str, dict[str, Any]] = {}
-    for text, lang, at in rows:
+    for text, lang, at, *rest in rows:
         key = _key(text)
         if not key:
             continue
-        g = by_key.setdefault(key, {"texts": Counter(), "langs": Counter(), "n": 0, "last": 0.0})
+        g = by_key.setdefault(
+            key, {"texts": Counter(), "langs": Counter(), "chans": Counter(), "n": 0, "last": 0.0}
+        )
         g["texts"][text.strip()] += 1
         g["langs"][lang] += 1
+        g["chans"][rest[0] if rest else "telegram"] += 1
         g["n"] += 1
         g["last"] = max(g["last"], at)
     ordered = sorted(by_key.items(), key=lambda kv: (-kv[1]["n"], -kv[1]["last"], kv[0]))
@@ -227,9 +232,11 @@ def group_missed(rows: Iterable[tuple[str, str, float]]) -> list[MissedGroup]:
     for members in clusters:
         texts: Counter[str] = Counter()
         langs: Counter[str] = Counter()
+        chans: Counter[str] = Counter()
         for _k, g in members:
             texts.update(g["texts"])
             langs.update(g["langs"])
+            chans.update(g["chans"])
         wordings = [t for t, _n in texts.most_common()]
         groups.append(
             MissedGroup(
@@ -240,6 +247,7 @@ def group_missed(rows: Iterable[tuple[str, str, float]]) -> list[MissedGroup]:
                 last_at=max(g["last"] for _k, g in members),
                 others=tuple(wordings[1:]),
                 keys=frozenset(group_id(k) for k, _g in members),
+                channels=tuple(c for c, _n in chans.most_common()),
             )
         )
     groups.sort(key=lambda g: (-g.count, -g.last_at, g.text))
@@ -262,7 +270,9 @@ def still_missed(groups: Iterable[MissedGroup], match: Callable[[str], Any]) -> 
 def missed_csv(groups: Iterable[MissedGroup], suggestions: Mapping[str, list[str]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["count", "last_asked", "lang", "question", "similar", "suggested_entries"])
+    w.writerow(
+        ["count", "last_asked", "lang", "question", "similar", "channels", "suggested_entries"]
+    )
     for g in groups:
         w.writerow(
             [
@@ -271,6 +281,7 @@ def missed_csv(groups: Iterable[MissedGroup], suggestions: Mapping[str, list[str
                 g.lang,
                 g.text,
                 " | ".join(g.others),
+                " ".join(g.channels),
                 " ".join(suggestions.get(g.id, [])),
             ]
         )
@@ -297,10 +308,11 @@ class Stats:
     feedback: dict[str, tuple[int, int]]  # entry -> (helpful, not helpful)
     quiz_plays: int
     daily: list[tuple[dt.date, int, int, int]]  # per day: answered, suggested, not matched
+    channels: dict[str, int] = field(default_factory=dict)  # questions per channel
 
 
 def compute_stats(
-    asked: Iterable[tuple[str | None, str, str, float]],
+    asked: Iterable[tuple],  # (entry_id, decision, lang, at[, channel])
     feedback: Iterable[tuple[str, int, float]],
     quiz_times: Iterable[float],
     now: float,
@@ -313,11 +325,13 @@ def compute_stats(
     topics: Counter[str] = Counter()
     first_day = dt.date.fromtimestamp(now) - dt.timedelta(days=days - 1)
     per_day = {first_day + dt.timedelta(days=i): [0, 0, 0] for i in range(days)}
+    channels: Counter[str] = Counter()
     n = 0
-    for entry_id, decision, lang, at in asked:
+    for entry_id, decision, lang, at, *rest in asked:
         if not since <= at <= now:
             continue
         n += 1
+        channels[rest[0] if rest else "telegram"] += 1
         decisions[decision] += 1
         langs[lang] += 1
         if decision == "answer" and entry_id:
@@ -339,6 +353,7 @@ def compute_stats(
         feedback={k: (v[0], v[1]) for k, v in sorted(fb.items())},
         quiz_plays=plays,
         daily=[(d, *v) for d, v in sorted(per_day.items())],
+        channels=dict(channels.most_common()),
     )
 
 
@@ -367,6 +382,12 @@ def stats_text(short: Stats, long: Stats, content: Content | None, lang: str) ->
     if langs:
         shown = ", ".join(f"{x} {short.langs.get(x, 0)} | {long.langs.get(x, 0)}" for x in langs)
         lines.append(_("Languages: {langs}", langs=shown))
+    chans = sorted(set(short.channels) | set(long.channels))
+    if set(chans) - {"telegram"}:  # shown once a second channel (LINE) has questions
+        shown = ", ".join(
+            f"{c} {short.channels.get(c, 0)} | {long.channels.get(c, 0)}" for c in chans
+        )
+        lines.append(_("Channels: {channels}", channels=shown))
     if long.topics:
         lines += ["", _("Top topics ({days} days):", days=long.days)]
         lines += [f"• {title(eid)}: {n}" for eid, n in long.topics]

@@ -256,6 +256,8 @@ def missed_replies(
             f"“{g.text}”",
             _("×{n} · {lang} · last asked {date}", n=g.count, lang=g.lang, date=when),
         ]
+        if set(g.channels) - {"telegram"}:  # asked on LINE too: say where
+            lines[-1] += " · " + ", ".join(g.channels)
         if g.others:
             shown = "; ".join(f"“{t}”" for t in g.others[:3])
             lines.append(_("Similar: {texts}", texts=shown))
