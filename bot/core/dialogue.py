@@ -22,6 +22,7 @@ from bot.core.centres import find_province
 from bot.core.centres.replies import WhereToGo
 from bot.core.content import Content, Entry
 from bot.core.dialogue_types import Button, Event, Reply, Turn, Venue
+from bot.core.handoff import talk_button
 from bot.core.matching import SUGGEST_MIN, Match, Matcher
 from bot.core.text import language_of
 from bot.i18n import LANGS, N_, translator
@@ -29,6 +30,7 @@ from bot.i18n import LANGS, N_, translator
 __all__ = ["Button", "Dialogue", "Event", "Reply", "Turn", "Venue"]
 
 CENTRE_ENTRIES = ("centres-nearest", "centres-services")
+TROUBLE_CATEGORIES = ("fraud", "help")  # answers that offer “👤 Talk to a person”
 MAX_TEXT_CHARS = 4000  # longer input is cut before matching (and never echoed back whole)
 
 # Main menu: (callback data, label msgid). Order is the order on screen.
@@ -49,6 +51,8 @@ class Dialogue:
         self.matcher = matcher or Matcher(content)
         self.directory = directory
         self.where = WhereToGo(directory) if directory is not None else None
+        self.talk = False  # counsellors set up: offer “👤 Talk to a person” (core/handoff.py)
+        self.talk_keep_days = 30  # BOT_COUNSELLOR_KEEP_DAYS, for /privacy
 
     # --- commands ---------------------------------------------------------------
     def start(self, lang: str, payload: str | None = None) -> Turn:
@@ -81,7 +85,11 @@ class Dialogue:
             "/quiz – test yourself\n/privacy – what I store\n/forget – delete what I hold about you\n\n"
             "If I am not sure, I say so and show you who can help."
         )
-        return Turn([Reply(text, title=_("How to use this bot"), buttons=self._menu_row(lang))])
+        rows = self._menu_row(lang)
+        if self.talk:
+            text += "\n" + _("/talk – write to a counsellor (a person)")
+            rows = ((talk_button(lang),), *rows)
+        return Turn([Reply(text, title=_("How to use this bot"), buttons=rows)])
 
     def not_text(self, lang: str) -> Turn:
         """Stickers, photos, voice messages: say what the bot can read."""
@@ -136,6 +144,15 @@ class Dialogue:
             "Records without a user are deleted after 180 days. "
             "Send /forget to delete everything linked to you at once."
         )
+        if self.talk:
+            text += "\n\n" + _(
+                "If you talk to a counsellor (/talk): a case number linked to your chat, your "
+                "language, the country you chose, when the case opened and closed (to the "
+                "hour) and whether it was urgent. Your messages are NOT kept by the bot: "
+                "copies go to the counsellors' group, without your name. The case link is "
+                "deleted {days} days after the case closes, or at once with /forget.",
+                days=self.talk_keep_days,
+            )
         return Turn([Reply(text, title=_("Privacy"))])
 
     def forget(self, lang: str) -> Turn:
@@ -299,6 +316,8 @@ class Dialogue:
         rows: list[tuple[Button, ...]] = [(b,) for b in related]
         if entry.category in ("help", "centres"):
             rows.append((Button(_("☎️ Hotlines"), "h"), Button(_("📍 Service centres"), "ctr")))
+        if self.talk and entry.category in TROUBLE_CATEGORIES:
+            rows.append((talk_button(lang),))
         rows.append(
             (
                 Button(_("👍 Helpful"), f"fb:{entry.id}:1"),
@@ -332,6 +351,8 @@ class Dialogue:
             (Button(_("☎️ Hotlines"), "h"), Button(_("📍 Service centres"), "ctr")),
             *self._menu_row(lang),
         )
+        if self.talk:
+            rows = ((talk_button(lang),), *rows)
         return Reply(text, buttons=rows)
 
     # --- inline mode ----------------------------------------------------------------
