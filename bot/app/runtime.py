@@ -27,7 +27,7 @@ from bot.core.handoff import parse_hours
 from bot.core.matching import Matcher
 from bot.core.quiz import QuizBank, load_quiz_bank
 from bot.storage.db import Store, connect
-from bot.storage.quiz import QuizStore
+from bot.storage.quiz import EVENT_KEEP_DAYS, QuizStore
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +176,14 @@ class Services:
             return exc.problems
         self.loaded = loaded
         return []
+
+    def purge_old_records(self, retention_days: int) -> dict[str, int]:
+        """Daily: anonymous records older than the retention period, and ended quiz events
+        (participants' names and answers) after EVENT_KEEP_DAYS."""
+        deleted = self.store.purge_older_than(retention_days)
+        cutoff = self.store.clock() - EVENT_KEEP_DAYS * 86400
+        deleted["quiz_events"] = self.quiz.store.purge_events(cutoff)
+        return deleted
 
     def health(self) -> dict:
         """For /health and `python -m bot health`: content loaded, database writable."""

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.core.content import LANGS
 from bot.core.dialogue import Button, Reply
 from bot.core.errors import ContentError, Problem
 from bot.core.yamlsrc import LineDict, LineList, check_fields, load_yaml
 from bot.i18n import N_, translator
 
-LANGS = ("lo", "en")
 TOPICS = ("thailand", "korea", "japan", "fraud", "help")
 DIFFICULTIES = ("easy", "medium", "hard")
 # Telegram's sendPoll limits (Bot API): question 1-300, option 1-100, explanation 0-200

@@ -20,12 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from bot.core.content import Source
+from bot.core.content import LANGS, Source
 from bot.core.errors import ContentError, Problem
 from bot.core.text import fold
 from bot.core.yamlsrc import LineDict, LineList, check_fields, load_yaml
 
-LANGS = ("lo", "en")
 COUNTRIES = ("LA", "TH", "KR", "JP")
 # Order matters: it breaks distance ties (an office before a centre in the same town)
 # and orders `places_in_province`.

@@ -30,12 +30,12 @@ class Clock:
         return self.t
 
 
-def _tune(bot: Harness, seed: int = 7) -> Clock:
-    """Deterministic questions and time for a test (both are injected, not patched)."""
-    quiz = bot.app.bot_data["quiz"]
-    quiz.rng = random.Random(seed)
-    quiz.clock = clock = Clock()
-    return clock
+@pytest.fixture
+async def bot(fake_api, loaded, tmp_path):
+    """Deterministic questions and time: passed to the app at construction, never patched."""
+    h = await make_harness(fake_api, loaded, tmp_path / "bot.sqlite3", Clock(), random.Random(7))
+    yield h
+    await h.app.shutdown()
 
 
 async def answer(bot: Harness, user: int, right: bool = True, poll: dict | None = None) -> dict:
@@ -57,7 +57,6 @@ def db(bot: Harness):
 
 # --- solo ----------------------------------------------------------------------------------
 async def test_solo_quiz_end_to_end_scores_and_links_missed_answers(bot, loaded):
-    _tune(bot)
     intro = await bot.say(EN, "/quiz")
     assert "5 questions" in intro
     asked = []
@@ -83,7 +82,6 @@ async def test_solo_quiz_end_to_end_scores_and_links_missed_answers(bot, loaded)
 
 
 async def test_quiz_in_lao_from_the_menu_button(bot, loaded):
-    _tune(bot)
     await bot.say(LO, "/menu", language_code=None)
     await bot.press(LO, "q", language_code=None)
     poll = bot.fake.last_poll(LO)
@@ -96,7 +94,6 @@ async def test_quiz_in_lao_from_the_menu_button(bot, loaded):
 
 
 async def test_next_round_does_not_repeat_the_last_one(bot):
-    _tune(bot)
     rounds = []
     for _r in range(3):
         await bot.say(EN, "/quiz")
@@ -109,7 +106,6 @@ async def test_next_round_does_not_repeat_the_last_one(bot):
 
 
 async def test_answering_an_old_round_does_nothing(bot):
-    _tune(bot)
     await bot.say(EN, "/quiz")
     old = bot.fake.last_poll(EN)
     await bot.say(EN, "/quiz 3")  # a new round replaces the unfinished one
@@ -136,7 +132,6 @@ async def test_unknown_poll_answer_is_ignored(bot):
 
 
 async def test_forget_deletes_quiz_rounds(bot):
-    _tune(bot)
     await bot.say(EN, "/quiz")
     await answer(bot, EN)
     await bot.say(EN, "/forget")
@@ -164,7 +159,7 @@ async def new_event(bot: Harness, args: str = "3 Vientiane job fair", group: boo
 
 
 async def test_event_with_participants_leaderboard_ties_end_and_export(bot):
-    clock = _tune(bot)
+    clock = bot.services.clock
     code = await new_event(bot)
     photo = bot.fake.messages_to(GROUP)[-2]  # the QR code, then the facilitator's how-to
     assert bot.fake._files[photo["photo"][-1]["file_id"]]["content"].startswith(b"\x89PNG")
@@ -254,7 +249,6 @@ async def test_event_with_participants_leaderboard_ties_end_and_export(bot):
 
 
 async def test_join_by_code_names_and_questions_go_to_the_faq(bot):
-    _tune(bot)
     code = await new_event(bot, "2 Savannakhet", group=False)
     assert "don't know the event code" in await bot.say(EN, "/join ZZZZZZ")
     assert "You joined “Savannakhet”" in await bot.say(EN, f"/join {code.lower()}")
@@ -282,7 +276,6 @@ async def test_only_facilitators_run_events(bot, fake_api, loaded, tmp_path):
 
 
 async def test_late_joiner_gets_the_open_question(bot):
-    _tune(bot)
     code = await new_event(bot, "2 Pakse")
     await bot.say(401, f"/start ev_{code}")
     await bot.say(ADMIN_ID, "/event next")
@@ -291,7 +284,6 @@ async def test_late_joiner_gets_the_open_question(bot):
 
 
 async def test_answers_to_a_closed_question_do_not_count(bot):
-    _tune(bot)
     code = await new_event(bot, "2 Pakse")
     await bot.say(401, f"/start ev_{code}")
     await bot.say(ADMIN_ID, "/event next")
@@ -302,7 +294,6 @@ async def test_answers_to_a_closed_question_do_not_count(bot):
 
 
 async def test_blocked_participant_does_not_stop_the_event(bot):
-    _tune(bot)
     code = await new_event(bot, "2 Thakhek")
     for u in (401, 402, 403):
         await bot.say(u, f"/start ev_{code}")
@@ -320,8 +311,7 @@ async def test_blocked_participant_does_not_stop_the_event(bot):
 
 async def test_a_restarted_bot_carries_on_with_the_event(fake_api, loaded, tmp_path):
     path = tmp_path / "bot.sqlite3"
-    first = await make_harness(fake_api, loaded, path)
-    _tune(first)
+    first = await make_harness(fake_api, loaded, path, Clock(), random.Random(7))
     code = await new_event(first, "3 Restart day")
     for u in (401, 402):
         await first.say(u, f"/start ev_{code}")
@@ -330,8 +320,8 @@ async def test_a_restarted_bot_carries_on_with_the_event(fake_api, loaded, tmp_p
     await answer(first, 401)
     await first.app.shutdown()
 
-    second = await make_harness(fake_api, loaded, path)  # same database, new process state
-    _tune(second, seed=8)
+    # same database, new process state
+    second = await make_harness(fake_api, loaded, path, Clock(), random.Random(8))
     try:
         await answer(second, 402)  # a poll sent before the restart maps back to the event
         assert "2 of 2 answered" in await second.say(ADMIN_ID, "/event")
@@ -345,7 +335,7 @@ async def test_a_restarted_bot_carries_on_with_the_event(fake_api, loaded, tmp_p
 
 
 async def test_self_paced_event_moves_on_after_answers_and_timeouts(bot):
-    clock = _tune(bot)
+    clock = bot.services.clock
     code = await new_event(bot, "3 Booth", group=False)
     assert "Self-paced" in await bot.say(ADMIN_ID, "/event mode self 20")
     for u in (401, 402):
@@ -373,16 +363,14 @@ async def test_self_paced_event_moves_on_after_answers_and_timeouts(bot):
 
 async def test_self_paced_timers_are_restored_after_a_restart(fake_api, loaded, tmp_path):
     path = tmp_path / "bot.sqlite3"
-    first = await make_harness(fake_api, loaded, path)
-    _tune(first)
+    first = await make_harness(fake_api, loaded, path, Clock(), random.Random(7))
     code = await new_event(first, "2 Booth", group=False)
     await first.say(ADMIN_ID, "/event mode self 30")
     await first.say(401, f"/start ev_{code}")
     await first.say(ADMIN_ID, "/event next")
     await first.app.shutdown()
 
-    second = await make_harness(fake_api, loaded, path)
-    _tune(second)
+    second = await make_harness(fake_api, loaded, path, Clock(), random.Random(7))
     try:
         resume = second.app.job_queue.get_jobs_by_name("quiz-resume")
         await resume[0].run(second.app)
@@ -400,7 +388,6 @@ async def test_event_verbs_without_an_event_explain_how_to_start(bot, verb):
 
 
 async def test_forget_removes_a_participant_and_their_answers(bot):
-    _tune(bot)
     code = await new_event(bot, "2 Forget")
     await bot.say(401, f"/start ev_{code}")
     await bot.say(401, "Noy")

@@ -21,6 +21,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.app import admin as reports
 from bot.app.editor import ContentEditor, Outcome
 from bot.channels.telegram.handlers.common import send_turn, services, user_lang
 from bot.core import admin as core
@@ -32,7 +33,6 @@ from bot.core.errors import ContentError
 from bot.core.overlay import plain
 from bot.core.yamlsrc import LineDict, parse_yaml
 from bot.i18n import N_, translator
-from bot.storage import admin as db
 
 log = logging.getLogger("bot.admin")
 
@@ -179,10 +179,7 @@ async def newentry_cmd(update, context, arg: str, lang: str, question: str | Non
 
 
 def _missed_groups(context) -> list[core.MissedGroup]:
-    svc = services(context)
-    since = _editor(context).clock() - MISSED_DAYS * 86400
-    rows = db.unanswered_since(svc.store, since, core.MAX_MISSED_ROWS)
-    return core.still_missed(core.group_missed(rows), svc.dialogue.matcher.match)
+    return reports.missed_groups(services(context), _editor(context).clock(), MISSED_DAYS)
 
 
 async def missed_cmd(update, context, arg: str, lang: str) -> None:
@@ -198,16 +195,7 @@ async def missed_cmd(update, context, arg: str, lang: str) -> None:
 
 
 def _stats(context) -> tuple[core.Stats, core.Stats]:
-    store = services(context).store
-    now = _editor(context).clock()
-    since = now - 30 * 86400
-    asked = db.asked_since(store, since)
-    feedback = db.feedback_since(store, since)
-    quiz = db.quiz_plays_since(store, since)
-    return (
-        core.compute_stats(asked, feedback, quiz, now, 7),
-        core.compute_stats(asked, feedback, quiz, now, 30),
-    )
+    return reports.stats(services(context), _editor(context).clock())
 
 
 async def stats_cmd(update, context, arg: str, lang: str) -> None:
@@ -224,7 +212,7 @@ async def stats_cmd(update, context, arg: str, lang: str) -> None:
 
 
 async def changes_cmd(update, context, arg: str, lang: str) -> None:
-    rows = db.recent_changes(services(context).store)
+    rows = reports.recent_changes(services(context))
     await _send(update, context, ui.changes_reply(rows, lang))
 
 

@@ -10,7 +10,6 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.channels.telegram.handlers.common import services, user_lang
 from bot.i18n import translator
-from bot.storage.quiz import EVENT_KEEP_DAYS, QuizStore
 
 log = logging.getLogger("bot.updates")
 
@@ -66,9 +65,5 @@ async def chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def purge_old_records(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Daily: delete anonymous records older than the retention period."""
-    svc = services(context)
-    deleted = svc.store.purge_older_than(context.bot_data["retention_days"])
-    # ended quiz events (participants' names and answers) go after EVENT_KEEP_DAYS
-    store = QuizStore(svc.store)
-    deleted["quiz_events"] = store.purge_events(svc.store.clock() - EVENT_KEEP_DAYS * 86400)
+    deleted = services(context).purge_old_records(context.bot_data["retention_days"])
     log.info("retention purge deleted=%s", deleted)

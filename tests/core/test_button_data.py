@@ -1,0 +1,67 @@
+"""Every button the bot can build: its data fits Telegram's 64 bytes and a handler knows it.
+
+A crawl over the real content (every category, answer, province, place, quiz result and
+admin card), so a new FAQ id, place id or button kind that breaks the limit fails here
+instead of as BUTTON_DATA_INVALID in production.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.core import quiz as q
+from bot.core.admin import MissedGroup
+from bot.core.admin import replies as admin_ui
+from bot.core.dialogue_types import Reply, Turn
+
+QUIZ = {"q"}  # handled by the quiz (channels) before the dialogue
+ADMIN_PREFIX = "ad:"
+
+
+def _data(*replies: Reply) -> list[str]:
+    return [b.data for r in replies for row in r.buttons for b in row if b.data]
+
+
+def _turn(turn: Turn) -> list[str]:
+    return _data(*turn.replies)
+
+
+def _all_button_data(dialogue) -> list[str]:
+    content, where = dialogue.content, dialogue.where
+    data: list[str] = []
+    for lang in ("lo", "en"):
+        data += _turn(dialogue.start(lang)) + _turn(dialogue.help(lang))
+        data += _turn(dialogue.choose_language(lang)) + _turn(dialogue.hotlines(lang))
+        data += _turn(dialogue.centres(lang)) + _turn(dialogue.unknown_button(lang))
+        data += _data(dialogue.none_reply(lang))
+        for cat in content.categories:
+            data += _data(dialogue.category_reply(cat, lang))
+        for entry in content.entries:
+            data += _data(dialogue.answer_reply(entry, lang))
+            data += _data(admin_ui.entry_card(entry, lang, dt.date(2026, 11, 30)))
+        data += _data(admin_ui.pick_entry(list(content.by_id), content, lang))
+        for province in where.directory.provinces:
+            data += _turn(where.province(province.id, lang) or Turn([]))
+        for country in ("TH", "KR", "JP"):
+            data += _turn(where.abroad(country, lang) or Turn([]))
+        missed = [(e.id, e.title[lang]) for e in content.entries]
+        data += _data(q.solo_result(1, 5, missed, lang))
+        group = MissedGroup("a" * 10, "question", "en", 3, 0.0)
+        ids = {group.id: [e.id for e in content.entries][:3]}
+        for r in admin_ui.missed_replies([group], ids, content, lang, 30):
+            data += _data(r)
+    return data
+
+
+def test_every_button_fits_64_bytes_and_is_understood(loaded):
+    data = _all_button_data(loaded.dialogue)
+    assert len(data) > 200
+    too_long = sorted({d for d in data if len(d.encode("utf-8")) > 64})
+    assert too_long == []
+    for d in sorted(set(data)):
+        if d in QUIZ or d.startswith(ADMIN_PREFIX):
+            continue
+        turn = loaded.dialogue.on_button(d, "en")
+        unknown = loaded.dialogue.unknown_button("en")
+        said = bool(turn.replies or turn.toast)
+        assert said and turn.toast != unknown.toast, f"no handler knows {d!r}"
