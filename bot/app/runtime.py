@@ -179,10 +179,12 @@ class Services:
 
     def purge_old_records(self, retention_days: int) -> dict[str, int]:
         """Daily: anonymous records older than the retention period, and ended quiz events
-        (participants' names and answers) after EVENT_KEEP_DAYS."""
+        (participants' names and answers) after EVENT_KEEP_DAYS, closed counsellor cases."""
         deleted = self.store.purge_older_than(retention_days)
         cutoff = self.store.clock() - EVENT_KEEP_DAYS * 86400
         deleted["quiz_events"] = self.quiz.store.purge_events(cutoff)
+        # talk to a person: cases closed more than BOT_COUNSELLOR_KEEP_DAYS ago
+        deleted["handoff_cases"] = self.handoff.purge()
         return deleted
 
     def health(self) -> dict:

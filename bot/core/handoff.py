@@ -290,6 +290,10 @@ def talk_button(lang: str) -> Button:
     return Button(_("👤 Talk to a person"), TALK)
 
 
+def _not_emergency(place) -> bool:
+    return not any(p.short_code and len(p.dial) <= 3 for p in place.callable_phones)
+
+
 def help_lines(directory: Directory | None, country: str | None, lang: str) -> str:
     """Verified help-line numbers of the country the user is in (all four when unknown).
     A number marked unverified in the directory is never shown as one to call."""
@@ -300,8 +304,13 @@ def help_lines(directory: Directory | None, country: str | None, lang: str) -> s
     parts = []
     for c in countries:
         lines = []
-        for place in hotlines(directory, c, verified_only=True):
-            numbers = ", ".join(p.number for p in place.callable_phones)
+        # emergency services (three-digit short codes: 191, 112, 110) first
+        places = sorted(hotlines(directory, c, verified_only=True), key=_not_emergency)
+        for place in places:
+            numbers = ", ".join(
+                f"{p.number} ({p.note[lang]})" if p.note else p.number
+                for p in place.callable_phones
+            )
             lines.append(f"☎ {numbers} – {place.name[lang]}")
         if lines:
             parts.append(_(LOCAL_NAMES[c]) + ":\n" + "\n".join(lines))

@@ -11,7 +11,7 @@ import pytest
 
 from bot.app.runtime import Services
 from bot.channels.telegram.app import build_application
-from bot.channels.telegram.handlers import handoff as handoff_handlers
+from bot.channels.telegram.handlers import guard
 from bot.config import Settings
 from bot.storage.db import Store, connect
 from tests.channels.telegram.conftest import ADMIN_ID, Harness
@@ -70,8 +70,13 @@ async def plain(fake_api, loaded, tmp_path, clock):
     await h.app.shutdown()
 
 
-async def say(h, text: str, user: int = USER) -> str | None:
-    return await h.say(user, text, first_name=NAME, username=USERNAME)
+async def say(h, text: str, user: int = USER, **kw) -> str | None:
+    return await h.say(user, text, first_name=NAME, username=USERNAME, **kw)
+
+
+async def relay(h, text: str, user: int = USER) -> None:
+    """A message during a case: it goes to the group, the bot says nothing to the user."""
+    await say(h, text, user, silent=True)
 
 
 async def open_case(h, user: int = USER, country: str = "TH") -> str:
@@ -133,7 +138,7 @@ async def test_relay_text_both_ways(talk):
     header = group_messages(talk)[-1]
     assert "Case 1" in header["text"] and "English" in header["text"]
     assert "Thailand" in header["text"]
-    await say(talk, "My employer keeps my salary, what can I do?")
+    await relay(talk, "My employer keeps my salary, what can I do?")
     (copy,) = copies_in_group(talk)
     assert copy.params["from_chat_id"] == USER
     relayed = group_messages(talk)[-1]
@@ -178,7 +183,7 @@ async def test_voice_and_document_are_relayed(plain):
 
 async def test_reply_to_a_counsellor_message_continues_the_chain(plain):
     await open_case(plain)
-    await say(plain, "hello")
+    await relay(plain, "hello")
     first = await counsellor_says(plain, "Hello, how can I help?", reply_to=last_copy_id(plain))
     assert "Hello, how can I help?" in first
     # a second counsellor replies to the first counsellor's message, not to a copy
@@ -198,7 +203,7 @@ async def test_counsellors_talking_among_themselves_is_not_relayed(plain):
 async def test_identity_never_reaches_the_group(talk):
     """No forward, and nothing the group receives carries the user's name, username or id."""
     await open_case(talk)
-    await say(talk, "I am in Chonburi. My boss took my passport.")
+    await say(talk, "I am in Chonburi. My boss took my passport.", expect="Emergency")
     await talk.process(talk.fake.push_photo(USER, caption="contract", first_name=NAME))
     await talk.process(talk.fake.push_voice(USER, first_name=NAME, username=USERNAME))
     await say(talk, "/stop")
@@ -219,7 +224,7 @@ async def test_identity_never_reaches_the_group(talk):
 # --- closing ------------------------------------------------------------------------------------
 async def test_counsellor_close_tells_the_user_and_stops_the_relay(talk):
     await open_case(talk)
-    await say(talk, "hello")
+    await relay(talk, "hello")
     thread = thread_of_case(talk, 1)
     if thread:
         text = await counsellor_says(talk, "/close", case_thread=thread)
@@ -293,7 +298,7 @@ async def test_urgent_words_flag_the_case_and_give_emergency_numbers(talk, words
     await open_case(talk)
     before = len(talk.fake.sent())
     text = await say(talk, words)
-    assert "Emergency numbers" in text and "1694" in text
+    assert "Emergency numbers" in text and "191 (police and general emergency)" in text
     header = group_messages(talk)
     head = next(m for m in header if m.get("text", "").startswith(("🚨", "Case 1")))
     assert head["text"].startswith("🚨 URGENT")
@@ -302,8 +307,7 @@ async def test_urgent_words_flag_the_case_and_give_emergency_numbers(talk, words
     if talk.forum:
         assert talk.fake.topic(GROUP, thread_of_case(talk, 1))["name"].startswith("🚨 URGENT")
     # the numbers come once, not after every message
-    again = await say(talk, "they beat me again")
-    assert again is None
+    await relay(talk, "they beat me again")
     assert talk.services.handoff.cases.get(1).urgent
     assert len(talk.fake.sent()) > before
 
@@ -327,13 +331,13 @@ async def test_group_lost_mid_case_never_silent(plain, fake_api):
     text = await say(plain, "are you there?")
     assert "could not reach the counsellors" in text and "1694" in text
     fake_api.unblock_chat(GROUP)
-    assert await say(plain, "hello again") is None  # relayed again, no error message
+    await relay(plain, "hello again")  # relayed again, no error message
     assert group_messages(plain)[-1]["text"] == "hello again"
 
 
 async def test_user_blocked_the_bot_group_is_told(plain, fake_api):
     await open_case(plain)
-    await say(plain, "hello")
+    await relay(plain, "hello")
     fake_api.block_chat(USER)
     await counsellor_says(plain, "Hello?", reply_to=last_copy_id(plain))
     assert "can no longer be reached" in group_messages(plain)[-1]["text"]
@@ -346,7 +350,7 @@ def case_rows(h) -> list[dict]:
 
 async def test_no_message_text_is_stored(plain, tmp_path):
     await open_case(plain)
-    await say(plain, "secret words about my broker 7788")
+    await relay(plain, "secret words about my broker 7788")
     await counsellor_says(plain, "reply with 9911", reply_to=last_copy_id(plain))
     plain.services.store.conn.execute("PRAGMA wal_checkpoint(FULL)")
     raw = (tmp_path / "p.sqlite3").read_bytes()
@@ -357,7 +361,7 @@ async def test_no_message_text_is_stored(plain, tmp_path):
 
 async def test_forget_closes_the_case_and_deletes_the_mapping(talk):
     await open_case(talk)
-    await say(talk, "hello")
+    await relay(talk, "hello")
     copy_id = last_copy_id(talk)
     text = await say(talk, "/forget")
     assert "stay in the counsellors' group" in text
@@ -379,8 +383,7 @@ async def test_retention_purge_deletes_closed_cases_after_keep_days(plain, clock
     await plain.say(USER + 1, "/stop")
     await open_case(plain, user=USER + 2)  # still open: never purged
     clock.now += 25 * 86400  # first closed 35 days ago, second 25 days ago
-    context = SimpleNamespace(bot_data=plain.app.bot_data)
-    await handoff_handlers.purge_cases(context)
+    await guard.purge_old_records(SimpleNamespace(bot_data=plain.app.bot_data))
     assert sorted(r["id"] for r in case_rows(plain)) == [2, 3]
 
 

@@ -32,7 +32,6 @@ from bot.core import handoff as core
 from bot.core.dialogue_types import Turn
 
 log = logging.getLogger("bot.handoff")
-PURGE_EVERY_S = 24 * 3600
 GROUP_FAULTS = (Forbidden, BadRequest, TimedOut, NetworkError)
 CAPTIONED = ("photo", "document", "voice", "video", "audio", "animation")
 
@@ -67,8 +66,7 @@ def register(app: Application) -> None:
     # (before the FAQ, location and "I read text" handlers)
     relay = private & message & ~filters.COMMAND & ~filters.StatusUpdate.ALL & _InCase(handoff)
     app.add_handler(MessageHandler(relay, from_user))
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(purge_cases, interval=PURGE_EVERY_S, first=120)
+    # closed cases are purged by the daily retention job (Services.purge_old_records)
 
 
 def _handoff(context: ContextTypes.DEFAULT_TYPE) -> HandoffService:
@@ -336,8 +334,3 @@ async def _send_to(context: ContextTypes.DEFAULT_TYPE, chat_id: int, turn: Turn)
                     chat_id, h, parse_mode=ParseMode.HTML, reply_markup=keyboard(r)
                 )
             )
-
-
-async def purge_cases(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Daily: delete cases closed more than BOT_COUNSELLOR_KEEP_DAYS ago."""
-    log.info("handoff purge deleted=%d", _handoff(context).purge())
