@@ -193,6 +193,19 @@ async def test_reply_to_a_counsellor_message_continues_the_chain(plain):
     assert "I am here too." in answer
 
 
+async def test_a_counsellor_posting_as_the_anonymous_group_admin_is_relayed(plain):
+    await open_case(plain)
+    await relay(plain, "hello")
+    update = plain.fake.push_group_message(
+        1087968824, "We are here.", chat_id=GROUP, reply_to_message=last_copy_id(plain)
+    )
+    update["message"]["from"].update(is_bot=True, first_name="Group", username="GroupAnonymousBot")
+    update["message"]["sender_chat"] = {"id": GROUP, "type": "supergroup", "title": "Counsellors"}
+    before = {m["message_id"] for m in plain.fake.messages_to(USER)}
+    await plain.process(update)
+    assert new_to_user(plain, before) == "👤 Counsellor\nWe are here."
+
+
 async def test_counsellors_talking_among_themselves_is_not_relayed(plain):
     await open_case(plain)
     before = len(plain.fake.sent(USER))

@@ -188,8 +188,9 @@ def _case_of(handoff: HandoffService, msg: Message):
 async def from_counsellors(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A counsellor writes in a case (its topic, or a reply to one of its messages)."""
     msg, handoff = update.effective_message, _handoff(context)
-    if msg.from_user is None or msg.from_user.is_bot:
-        return
+    anonymous_admin = msg.sender_chat is not None and msg.sender_chat.id == handoff.chat_id
+    if (msg.from_user is None or msg.from_user.is_bot) and not anonymous_admin:
+        return  # other bots (and this one's own messages)
     case, problem = _case_of(handoff, msg)
     if case is None:
         return  # counsellors talking among themselves
