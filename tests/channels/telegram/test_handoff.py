@@ -338,6 +338,27 @@ async def test_group_unreachable_user_gets_help_lines_admins_one_report(talk, fa
     assert "blocked" not in json.dumps([c.params for c in fake_api.sent(USER)])
 
 
+async def test_forum_without_manage_topics_right_falls_back_to_reply_chains(
+    fake_api, loaded, tmp_path, clock
+):
+    h = await make_talk_harness(fake_api, loaded, tmp_path / "f.sqlite3", forum=True, clock=clock)
+    fake_api.fail_next(
+        "createForumTopic",
+        status=400,
+        description="Bad Request: not enough rights to create a topic",
+    )
+    assert "You are connected (case 1)" in await open_case(h)
+    await relay(h, "hello")
+    header, copy = group_messages(h)[-2:]
+    assert (
+        "Case 1" in header["text"]
+        and copy["reply_to_message"]["message_id"] == header["message_id"]
+    )
+    answer = await counsellor_says(h, "Hi, I can help.", reply_to=copy["message_id"])
+    assert answer == "👤 Counsellor\nHi, I can help."
+    await h.app.shutdown()
+
+
 async def test_group_lost_mid_case_never_silent(plain, fake_api):
     await open_case(plain)
     fake_api.block_chat(GROUP)
