@@ -42,7 +42,15 @@ TALK_OK = "talk:ok:"  # + country code (XX: elsewhere / not said)
 TALK_NO = "talk:no"
 
 _DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DAY_NAMES = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
 
 
 # --- hours --------------------------------------------------------------------------------
@@ -72,6 +80,32 @@ class Hours:
                     if start > local:
                         starts.append(start)
         return min(starts) if starts else None
+
+
+def describe_hours(hours: Hours, lang: str) -> str:
+    """The hours in the user's language: “Monday–Friday 08:00–17:00; Saturday 08:00–12:00”."""
+    _ = translator(lang)
+    if hours.text == "24/7":
+        return _("every day, at any time")
+    groups: list[list] = []  # [first day, last day, start, end]
+    for d, a, b in sorted(hours.spans):
+        if groups and groups[-1][1] == d - 1 and groups[-1][2:] == [a, b]:
+            groups[-1][1] = d
+        else:
+            groups.append([d, d, a, b])
+    parts = []
+    for first, last, a, b in groups:
+        days = (
+            _(DAY_NAMES[first]) if first == last else f"{_(DAY_NAMES[first])}–{_(DAY_NAMES[last])}"
+        )
+        parts.append(f"{days} {a // 60:02d}:{a % 60:02d}–{b // 60:02d}:{b % 60:02d}")
+    return "; ".join(parts)
+
+
+def describe_moment(when: datetime, lang: str) -> str:
+    """“Monday 07/12 08:00” in the user's language (local time of the hours' zone)."""
+    _ = translator(lang)
+    return f"{_(DAY_NAMES[when.weekday()])} {when:%d/%m %H:%M}"
 
 
 def parse_hours(text: str, tz: str = DEFAULT_TZ) -> Hours:
@@ -368,11 +402,11 @@ def opened_turn(
     )
     replies = [Reply(text, buttons=((Button(_("⏹ Stop"), "talk:stop"),),))]
     if not open_now:
-        when = next_open.strftime("%a %d %b %H:%M") if next_open else ""
+        when = describe_moment(next_open, lang) if next_open else ""
         later = _(
             "Counsellors read messages {hours} (time in Laos). It is outside these hours now: "
             "someone will read your message from {when}.",
-            hours=hours.text,
+            hours=describe_hours(hours, lang),
             when=when,
         )
         replies.append(Reply(f"{later}\n\n" + _("If you need help now:") + f"\n\n{lines}"))

@@ -46,6 +46,13 @@ def test_next_open_after_friday_evening_is_monday_morning():
     assert (nxt.strftime("%a %H:%M"), nxt.day) == ("Mon 08:00", 7)  # 7 December
 
 
+def test_hours_described_in_the_users_language():
+    hours = parse_hours("Mon-Fri 08:00-17:00, Sat 08:00-12:00")
+    assert core.describe_hours(hours, "en") == "Monday–Friday 08:00–17:00; Saturday 08:00–12:00"
+    assert core.describe_hours(hours, "lo").startswith("ວັນຈັນ–ວັນສຸກ 08:00–17:00")
+    assert core.describe_moment(hours.next_open(at(4, 18)), "lo") == "ວັນເສົາ 05/12 08:00"
+
+
 def test_several_spans_zone_and_always():
     hours = parse_hours("Mon-Fri 08:00-17:00, Sat 08:00-12:00 Asia/Bangkok")
     assert hours.tz == "Asia/Bangkok" and hours.is_open(at(5, 9)) and not hours.is_open(at(5, 13))

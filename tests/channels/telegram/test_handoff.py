@@ -278,7 +278,11 @@ async def test_close_outside_a_case_explains_how(plain):
 async def test_after_hours_user_gets_when_and_help_lines_of_their_country(plain, clock):
     clock.now = SUNDAY_10
     text = await open_case(plain, country="TH")
-    assert "outside these hours" in text and "Mon 30 Nov 08:00" in text
+    assert (
+        "outside these hours" in text
+        and "Monday–Friday 08:00–17:00" in text
+        and "Monday 30/11 08:00" in text
+    )
     assert "1694" in text  # Thailand's verified Department of Employment hotline
     assert "1362" not in text  # Laos' numbers are not for someone in Thailand
     assert "outside counselling hours" in group_messages(plain)[-1]["text"]
