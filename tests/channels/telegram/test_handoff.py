@@ -439,6 +439,12 @@ async def test_talk_button_on_dont_know_trouble_answers_and_help(plain):
     assert "talk" in menu
 
 
+async def test_privacy_says_what_a_case_keeps_and_for_how_long(plain):
+    text = await say(plain, "/privacy")
+    assert "If you talk to a counsellor (/talk)" in text and "deleted 30 days after" in text
+    assert "Your messages are NOT kept by the bot" in text
+
+
 async def test_feature_off_no_button_and_talk_says_so(bot):
     await bot.say(USER, "who won the football match yesterday")
     assert "talk" not in bot.button_data(USER)
@@ -446,4 +452,5 @@ async def test_feature_off_no_button_and_talk_says_so(bot):
     assert "talk" not in bot.button_data(USER)
     text = await bot.say(USER, "/talk")
     assert "not available" in text and "1362" in text
+    assert "counsellor" not in await bot.say(USER, "/privacy")
     assert "talk" not in [c["command"] for c in bot.fake.commands(language_code="en")]
