@@ -1,8 +1,9 @@
 """Admin commands (docs/ADMIN.md): /reload /edit /newentry /missed /stats /changes /undo.
 
-Thin: who may, what state the admin's edit dialog is in (context.user_data["admin"]),
-then the core (bot/core/admin*.py) decides and bot/app/editor.py writes. Slow steps (loading
-and validating content, building the matcher) run in a worker thread.
+Thin: who may, read the input, hand it to the admin flow (bot/app/admin_flow.py: the edit
+dialogue's state, the core's decisions, the editor's writes) and send what it returns.
+The flow blocks (loading and validating content, building the matcher), so it runs in a
+worker thread.
 """
 
 from __future__ import annotations
@@ -21,17 +22,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.app import admin as reports
-from bot.app.editor import ContentEditor, Outcome
+from bot.app.admin_flow import AdminFlow, Chart, Out
+from bot.app.editor import ContentEditor
 from bot.channels.telegram.handlers.common import send_turn, services, user_lang
-from bot.core import admin as core
 from bot.core.admin import replies as ui
-from bot.core.chart import stats_png
-from bot.core.content import LANGS, VARIANT_LANGS
 from bot.core.dialogue_types import Reply, Turn
-from bot.core.errors import ContentError
-from bot.core.overlay import plain
-from bot.core.yamlsrc import LineDict, parse_yaml
 from bot.i18n import N_, translator
 
 log = logging.getLogger("bot.admin")
@@ -46,7 +41,6 @@ ADMIN_COMMANDS = [
     ("undo", N_("Admin: undo a content change")),
     ("cancel", N_("Admin: stop the current edit")),
 ]
-MISSED_DAYS = 30
 MAX_YAML_BYTES = 64_000
 
 
@@ -61,11 +55,12 @@ class _AwaitingInput(filters.MessageFilter):
         user = message.from_user
         if user is None or user.id not in self.app.bot_data["services"].admin_ids:
             return False
-        return bool(self.app.user_data.get(user.id, {}).get("admin", {}).get("await"))
+        return self.app.bot_data["admin_flow"].awaiting(user.id)
 
 
 def register(app: Application) -> None:
-    app.bot_data["editor"] = ContentEditor(app.bot_data["services"])
+    editor = app.bot_data["editor"] = ContentEditor(app.bot_data["services"])
+    app.bot_data["admin_flow"] = AdminFlow(app.bot_data["services"], editor)
     admins = app.bot_data["services"].admin_ids
     names = [c for c, _d in ADMIN_COMMANDS if c != "cancel"]
     # everyone reaches these: non-admins are refused politely
@@ -94,19 +89,11 @@ async def set_admin_commands(app: Application, user_commands: list[tuple[str, st
             log.warning("admin command menu not set for one admin: %s", exc)
 
 
-# --- plumbing -----------------------------------------------------------------------------
+# --- handlers -----------------------------------------------------------------------------
 
 
-def _editor(context: ContextTypes.DEFAULT_TYPE) -> ContentEditor:
-    return context.bot_data["editor"]
-
-
-def _state(context: ContextTypes.DEFAULT_TYPE) -> dict:
-    return context.user_data.setdefault("admin", {})
-
-
-async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, *replies: Reply) -> None:
-    await send_turn(update, context, Turn(list(replies)))
+def _flow(context: ContextTypes.DEFAULT_TYPE) -> AdminFlow:
+    return context.bot_data["admin_flow"]
 
 
 def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
@@ -114,230 +101,53 @@ def _is_admin(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:
     return bool(user and user.id in services(context).admin_ids)
 
 
-async def _report(update, context, outcome: Outcome, lang: str) -> None:
-    if outcome.refusal:
-        await _send(update, context, Reply(ui.refusal_text(outcome.refusal, lang)))
-    elif outcome.problems:
-        await _send(update, context, ui.edit_rejected(outcome.problems, lang))
-
-
-async def _preview(update, context, edit: core.Edit, lang: str) -> None:
-    """Show the change as users will see it; keep it pending until Save or Cancel."""
-    state = _state(context)
-    nonce = state.get("seq", 0) + 1
-    state["seq"] = nonce
-    replies, failed = await asyncio.to_thread(_editor(context).preview, edit, lang, nonce)
-    if failed:
-        await _report(update, context, failed, lang)
-        return
-    state["pending"] = {"nonce": nonce, "edit": edit}
-    state.pop("await", None)
-    await _send(update, context, *replies)
-
-
-# --- commands -------------------------------------------------------------------------------
+async def _send(update: Update, context: ContextTypes.DEFAULT_TYPE, outs: list[Out]) -> None:
+    replies = [o for o in outs if isinstance(o, Reply)]
+    if replies:
+        await send_turn(update, context, Turn(replies))
+    for chart in (o for o in outs if isinstance(o, Chart)):
+        try:
+            await context.bot.send_photo(update.effective_chat.id, chart.png, caption=chart.caption)
+        except TelegramError as exc:
+            log.error("stats chart not sent: %s", exc)
 
 
 async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     lang = user_lang(update, context)
     if not _is_admin(update, context):
-        await _send(update, context, ui.not_admin(lang))
+        await _send(update, context, [ui.not_admin(lang)])
         return
-    _ = translator(lang)
     if update.effective_chat.type != "private":
-        await _send(update, context, Reply(_("Please use admin commands in a private chat with the bot.")))  # fmt: skip
+        _ = translator(lang)
+        await _send(update, context, [Reply(_("Please use admin commands in a private chat with the bot."))])  # fmt: skip
         return
     cmd, _sep, arg = (update.effective_message.text or "").partition(" ")
     name = cmd.lstrip("/").split("@", 1)[0].lower()
-    await COMMANDS[name](update, context, arg.strip(), lang)
-
-
-async def reload_cmd(update, context, arg: str, lang: str) -> None:
-    outcome = await asyncio.to_thread(_editor(context).reload, update.effective_user.id)
-    if outcome.ok:
-        content = services(context).loaded.content
-        await _send(update, context, ui.reload_ok(content, outcome.changed, lang))
-    else:
-        await _send(update, context, ui.reload_failed(outcome.problems, lang))
-
-
-async def edit_cmd(update, context, arg: str, lang: str) -> None:
-    loaded = services(context).loaded
-    if arg in loaded.content.by_id:
-        entry = loaded.content.by_id[arg]
-        await _send(update, context, ui.entry_card(entry, lang, _editor(context).today()))
-        return
-    ids = [eid for eid, _s in loaded.dialogue.matcher.index.entry_scores(arg)[:5]] if arg else []
-    await _send(update, context, ui.pick_entry(ids, loaded.content, lang))
-
-
-async def newentry_cmd(update, context, arg: str, lang: str, question: str | None = None) -> None:
-    _state(context)["await"] = {"kind": "new"}
-    qlang = core.variant_lang(question) if question else "en"
-    template = ui.new_entry_template(_editor(context).today(), question, qlang)
-    await _send(update, context, ui.new_entry_intro(lang), Reply(template))
-
-
-def _missed_groups(context) -> list[core.MissedGroup]:
-    return reports.missed_groups(services(context), _editor(context).clock(), MISSED_DAYS)
-
-
-async def missed_cmd(update, context, arg: str, lang: str) -> None:
-    svc = services(context)
-    groups = await asyncio.to_thread(_missed_groups, context)
-    matcher = svc.dialogue.matcher
-    suggestions = {
-        g.id: [eid for eid, _s in matcher.match(g.text).ranked[:3]]
-        for g in groups[: ui.MISSED_SHOWN]
-    }
-    replies = ui.missed_replies(groups, suggestions, svc.loaded.content, lang, MISSED_DAYS)
-    await _send(update, context, *replies)
-
-
-def _stats(context) -> tuple[core.Stats, core.Stats]:
-    return reports.stats(services(context), _editor(context).clock())
-
-
-async def stats_cmd(update, context, arg: str, lang: str) -> None:
-    _ = translator(lang)
-    short, long = await asyncio.to_thread(_stats, context)
-    content = services(context).loaded.content
-    await _send(update, context, Reply(core.stats_text(short, long, content, lang), title=_("Statistics")))  # fmt: skip
-    png = await asyncio.to_thread(stats_png, long)
-    caption = _("Questions per day and top topics, last {days} days", days=long.days)
-    try:
-        await context.bot.send_photo(update.effective_chat.id, png, caption=caption)
-    except TelegramError as exc:
-        log.error("stats chart not sent: %s", exc)
-
-
-async def changes_cmd(update, context, arg: str, lang: str) -> None:
-    rows = reports.recent_changes(services(context))
-    await _send(update, context, ui.changes_reply(rows, lang))
-
-
-async def undo_cmd(update, context, arg: str, lang: str) -> None:
-    _ = translator(lang)
-    target = arg.lstrip("#")
-    if target and not target.isdigit():
-        await _send(update, context, Reply(_("Send /undo, or /undo followed by a change number.")))
-        return
-    change_id = int(target) if target else None
-    outcome = await asyncio.to_thread(_editor(context).undo, change_id, update.effective_user.id)
-    if outcome.ok:
-        await _send(update, context, Reply(_("Undone (recorded as change #{id}). Users see the previous content now.", id=outcome.change_id)))  # fmt: skip
-    else:
-        await _report(update, context, outcome, lang)
-
-
-async def cancel_cmd(update, context, arg: str, lang: str) -> None:
-    _ = translator(lang)
-    context.user_data.pop("admin", None)
-    await _send(update, context, Reply(_("Stopped. Nothing was changed.")))
-
-
-COMMANDS = {
-    "reload": reload_cmd,
-    "edit": edit_cmd,
-    "newentry": newentry_cmd,
-    "missed": missed_cmd,
-    "stats": stats_cmd,
-    "changes": changes_cmd,
-    "undo": undo_cmd,
-    "cancel": cancel_cmd,
-}
-
-
-# --- buttons ----------------------------------------------------------------------------------
+    user = update.effective_user.id
+    await _send(update, context, await asyncio.to_thread(_flow(context).command, user, name, arg, lang))  # fmt: skip
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     lang = user_lang(update, context)
-    _ = translator(lang)
     if not _is_admin(update, context):
         await query.answer(ui.not_admin(lang).text[:200])
         return
     await query.answer()
-    parts = (query.data or "").split(":")
-    head, args = (parts[1] if len(parts) > 1 else ""), parts[2:]
-    content = services(context).loaded.content
-    state = _state(context)
-    if head == "e" and args and args[0] in content.by_id:
-        await _send(update, context, ui.entry_card(content.by_id[args[0]], lang, _editor(context).today()))  # fmt: skip
-    elif (
-        head in ("q", "a")
-        and len(args) == 2
-        and args[1] in content.by_id
-        and args[0] in (VARIANT_LANGS if head == "q" else LANGS)
-    ):
-        state["await"] = {"kind": head, "lang": args[0], "id": args[1]}
-        await _send(update, context, *ui.ask_for_text(head, args[0], content.by_id[args[1]], lang))
-    elif head == "r" and args and args[0] in content.by_id:
-        edit = core.Edit(core.MARK_REVIEWED, args[0], reviewed=_editor(context).today())
-        await _preview(update, context, edit, lang)
-    elif head == "ok" and args:
-        await _save(update, context, args[0], lang)
-    elif head == "no":
-        state.pop("pending", None)
-        state.pop("await", None)
-        await _send(update, context, Reply(_("Cancelled. Nothing was changed.")))
-    elif head in ("ma", "mn") and args:
-        group = core.find_group(await asyncio.to_thread(_missed_groups, context), args[0])
-        if group is None:
-            await _send(update, context, Reply(_("That list is out of date. Send /missed again.")))
-        elif head == "ma" and len(args) == 2 and args[1] in content.by_id:
-            edit = core.Edit(core.ADD_VARIANT, args[1], core.variant_lang(group.text), group.text)
-            await _preview(update, context, edit, lang)
-        elif head == "mn":
-            await newentry_cmd(update, context, "", lang, question=group.text)
-        else:
-            await _send(update, context, Reply(_("That button is old or unknown.")))
-    else:
-        await _send(update, context, Reply(_("That button is old or unknown.")))
-
-
-async def _save(update, context, nonce: str, lang: str) -> None:
-    _ = translator(lang)
-    state = _state(context)
-    pending = state.get("pending")
-    if not pending or str(pending["nonce"]) != nonce:
-        await _send(update, context, Reply(_("This preview is out of date; nothing was saved.")))
-        return
-    state.pop("pending", None)
-    outcome = await asyncio.to_thread(
-        _editor(context).commit, pending["edit"], update.effective_user.id
-    )
-    if outcome.ok:
-        await _send(update, context, ui.saved(outcome.change_id, lang))
-        if outcome.problems:  # written, but the reload found a hand edit in the way
-            await _send(update, context, ui.reload_failed(outcome.problems, lang))
-    else:
-        await _report(update, context, outcome, lang)
-
-
-# --- typed input --------------------------------------------------------------------------------
+    user = update.effective_user.id
+    await _send(update, context, await asyncio.to_thread(_flow(context).button, user, query.data or "", lang))  # fmt: skip
 
 
 async def incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """The text an admin was asked for: a question variant, an answer or a new entry."""
+    """The text (or .yaml file) an admin was asked for: a variant, an answer or a new entry."""
     lang = user_lang(update, context)
-    _ = translator(lang)
-    wait = _state(context).get("await") or {}
     msg = update.effective_message
-    if wait.get("kind") == "new":
-        text = await _document_text(msg, context) if msg.document else msg.text
-        edit = _new_entry_edit(text or "", lang)
-        if isinstance(edit, Reply):
-            await _send(update, context, edit)
-        else:
-            await _preview(update, context, edit, lang)
-        return
-    if msg.document or not msg.text:
-        await _send(update, context, Reply(_("Please send text, or /cancel.")))
-        return
-    kind = core.ADD_VARIANT if wait.get("kind") == "q" else core.REPLACE_ANSWER
-    await _preview(update, context, core.Edit(kind, wait["id"], wait["lang"], msg.text), lang)
+    user = update.effective_user.id
+    text = msg.text
+    if msg.document and _flow(context).wants_entry(user):
+        text = await _document_text(msg, context)
+    outs = await asyncio.to_thread(_flow(context).text, user, text, lang, bool(msg.document))
+    await _send(update, context, outs)
 
 
 async def _document_text(msg: Message, context) -> str:
@@ -346,14 +156,3 @@ async def _document_text(msg: Message, context) -> str:
     file = await context.bot.get_file(msg.document.file_id)
     data = await file.download_as_bytearray()
     return bytes(data).decode("utf-8", errors="replace")
-
-
-def _new_entry_edit(text: str, lang: str) -> core.Edit | Reply:
-    _ = translator(lang)
-    try:
-        raw = parse_yaml(text, "message")
-    except ContentError as exc:
-        return ui.problems_reply(exc.problems, lang, _("This is not valid YAML:"))
-    if not isinstance(raw, LineDict) or not isinstance(raw.get("id"), str):
-        return Reply(_("Send one entry like the template (id: ..., category: ..., title: ...)."))
-    return core.Edit(core.NEW_ENTRY, raw["id"], entry=plain(raw))
