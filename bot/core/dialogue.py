@@ -30,7 +30,10 @@ from bot.i18n import LANGS, N_, translator
 __all__ = ["Button", "Dialogue", "Event", "Reply", "Turn", "Venue"]
 
 CENTRE_ENTRIES = ("centres-nearest", "centres-services")
-TROUBLE_CATEGORIES = ("fraud", "help")  # answers that offer “👤 Talk to a person”
+# answers that offer “👤 Talk to a person” (when counsellors are set up): fraud, trafficking,
+# help lines, and the “my rights were broken abroad” entries of each country
+TROUBLE_CATEGORIES = ("fraud", "help")
+TROUBLE_ENTRIES = ("th-wages-rights", "th-undocumented-risks", "kr-rights-help", "jp-rights-help")
 MAX_TEXT_CHARS = 4000  # longer input is cut before matching (and never echoed back whole)
 
 # Main menu: (callback data, label msgid). Order is the order on screen.
@@ -316,7 +319,7 @@ class Dialogue:
         rows: list[tuple[Button, ...]] = [(b,) for b in related]
         if entry.category in ("help", "centres"):
             rows.append((Button(_("☎️ Hotlines"), "h"), Button(_("📍 Service centres"), "ctr")))
-        if self.talk and entry.category in TROUBLE_CATEGORIES:
+        if self.talk and (entry.category in TROUBLE_CATEGORIES or entry.id in TROUBLE_ENTRIES):
             rows.append((talk_button(lang),))
         rows.append(
             (

@@ -429,8 +429,11 @@ async def test_retention_purge_deletes_closed_cases_after_keep_days(plain, clock
 async def test_talk_button_on_dont_know_trouble_answers_and_help(plain):
     await say(plain, "who won the football match yesterday")
     assert "talk" in plain.button_data(USER)
-    await plain.press(USER, "f:fraud-signs", check_buttons=False)
-    assert "talk" in plain.button_data(USER)
+    for entry in ("fraud-signs", "fraud-trafficking", "help-hotlines", "kr-rights-help"):
+        await plain.press(USER, f"f:{entry}", check_buttons=False)
+        assert "talk" in plain.button_data(USER), entry
+    await plain.press(USER, "f:kr-costs", check_buttons=False)
+    assert "talk" not in plain.button_data(USER)  # not on every answer
     await say(plain, "/help")
     assert "talk" in plain.button_data(USER)
     assert "do NOT see your name" in await plain.press(USER, "talk")
