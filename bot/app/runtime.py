@@ -230,6 +230,8 @@ class Services:
             "/hotline": lambda: d.hotlines(lang),
             "/privacy": lambda: d.privacy(lang),
             "/forget": lambda: d.forget(lang),
+            # no counsellors' group in this channel: says so, with the help lines
+            "/talk": lambda: self.handoff.talk(0, lang),
             "/location": lambda: _location(d, arg, lang),
         }
         return table.get(cmd, lambda: d.help(lang))()
