@@ -42,6 +42,11 @@ class Settings:
     def line_enabled(self) -> bool:
         return bool(self.line_channel_secret and self.line_channel_access_token)
 
+    # talk to a person (docs/COUNSELLORS.md): the counsellors' supergroup; None = off
+    counsellor_chat: int | None = None
+    counsellor_hours: str = "Mon-Fri 08:00-17:00"  # Asia/Vientiane unless a zone ends it
+    counsellor_keep_days: int = 30  # closed cases' routing ids are deleted after this
+
     @property
     def base_url(self) -> str:
         return f"{self.api_url}/bot"
@@ -57,7 +62,8 @@ class Settings:
             f"admin_ids={sorted(self.admin_ids)}, webhook_url={self.webhook_url!r}, "
             f"webhook_secret={'set' if self.webhook_secret else 'unset'}, port={self.port}, "
             f"retention_days={self.retention_days}, overlay_path={str(self.overlay_path)!r}, "
-            f"line={'set' if self.line_enabled else 'unset'}, line_api_url={self.line_api_url!r})"
+            f"line={'set' if self.line_enabled else 'unset'}, line_api_url={self.line_api_url!r}, "
+            f"counsellor_chat={self.counsellor_chat}, counsellor_hours={self.counsellor_hours!r})"
         )
 
 
@@ -142,6 +148,8 @@ def load_settings(
         errors.append("BOT_WEBHOOK_SECRET must be 16-256 characters of A-Z, a-z, 0-9, _ and -")
     port = _int(env, "PORT", 8080, 1, 65535, errors)
     retention_days = _int(env, "BOT_RETENTION_DAYS", 180, 1, 3650, errors)
+    counsellor_chat, counsellor_hours = counsellor_settings(env, errors)
+    counsellor_keep_days = _int(env, "BOT_COUNSELLOR_KEEP_DAYS", 30, 1, 3650, errors)
     if errors:
         raise ConfigError("; ".join(errors))
     return Settings(
@@ -159,7 +167,32 @@ def load_settings(
         line_channel_secret=line_secret,
         line_channel_access_token=line_token,
         line_api_url=line_api_url,
+        counsellor_chat=counsellor_chat,
+        counsellor_hours=counsellor_hours,
+        counsellor_keep_days=counsellor_keep_days,
     )
+
+
+def counsellor_settings(env: dict[str, str], errors: list[str]) -> tuple[int | None, str]:
+    """BOT_COUNSELLOR_CHAT (a supergroup id, -100...) and BOT_COUNSELLOR_HOURS."""
+    from bot.core.handoff import parse_hours
+
+    raw = env.get("BOT_COUNSELLOR_CHAT", "").strip()
+    chat = None
+    if raw:
+        if not raw.startswith("-") or not raw[1:].isdigit():
+            errors.append(
+                f"BOT_COUNSELLOR_CHAT must be the counsellors' group id, a negative number "
+                f"like -1001234567890 (got {raw!r}; docs/COUNSELLORS.md shows how to find it)"
+            )
+        else:
+            chat = int(raw)
+    hours = env.get("BOT_COUNSELLOR_HOURS", "").strip() or "Mon-Fri 08:00-17:00"
+    try:
+        parse_hours(hours)
+    except ValueError as exc:
+        errors.append(f"BOT_COUNSELLOR_HOURS: {exc}")
+    return chat, hours
 
 
 def overlay_setting(env: dict[str, str], content_dir: Path) -> Path:

@@ -10,6 +10,7 @@ versions of the files.
 
 from __future__ import annotations
 
+import copy
 import logging
 import random
 import time
@@ -17,10 +18,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.app.handoff import HandoffService
 from bot.app.quiz import QuizService
 from bot.core.content import Content, load_content
 from bot.core.dialogue import Dialogue, Turn
 from bot.core.errors import ContentError
+from bot.core.handoff import parse_hours
 from bot.core.matching import Matcher
 from bot.core.quiz import QuizBank, load_quiz_bank
 from bot.storage.db import Store, connect
@@ -104,6 +107,17 @@ class Services:
             clock=clock,
             rng=rng or random.Random(),
         )
+        # talk to a person: off until enable_handoff() is given a counsellors' group
+        self.handoff = HandoffService(
+            store, lambda: self.loaded.dialogue.directory, None, parse_hours("24/7"), clock=clock
+        )
+        self._talk_dialogue: tuple[Dialogue, Dialogue] | None = None
+
+    def enable_handoff(self, chat_id: int | None, hours: str, keep_days: int = 30) -> None:
+        """BOT_COUNSELLOR_CHAT / _HOURS / _KEEP_DAYS: the relay to counsellors (docs/COUNSELLORS.md)."""
+        self.handoff.chat_id = chat_id
+        self.handoff.hours = parse_hours(hours)
+        self.handoff.keep_days = keep_days
 
     @classmethod
     def open(
@@ -119,7 +133,17 @@ class Services:
 
     @property
     def dialogue(self) -> Dialogue:
-        return self.loaded.dialogue
+        """The live dialogue; with counsellors set up, a copy that offers “👤 Talk to a
+        person” (the shared Live is never changed, a /reload gets a fresh copy)."""
+        d = self.loaded.dialogue
+        if not self.handoff.enabled:
+            return d
+        if self._talk_dialogue is None or self._talk_dialogue[0] is not d:
+            talk = copy.copy(d)
+            talk.talk = True
+            talk.talk_keep_days = self.handoff.keep_days
+            self._talk_dialogue = (d, talk)
+        return self._talk_dialogue[1]
 
     def install(self, content: Content, hint: Live | None = None) -> list:
         """Serve `content` (loaded and validated from the files now on disk, e.g. by an admin
@@ -155,10 +179,12 @@ class Services:
 
     def purge_old_records(self, retention_days: int) -> dict[str, int]:
         """Daily: anonymous records older than the retention period, and ended quiz events
-        (participants' names and answers) after EVENT_KEEP_DAYS."""
+        (participants' names and answers) after EVENT_KEEP_DAYS, closed counsellor cases."""
         deleted = self.store.purge_older_than(retention_days)
         cutoff = self.store.clock() - EVENT_KEEP_DAYS * 86400
         deleted["quiz_events"] = self.quiz.store.purge_events(cutoff)
+        # talk to a person: cases closed more than BOT_COUNSELLOR_KEEP_DAYS ago
+        deleted["handoff_cases"] = self.handoff.purge()
         return deleted
 
     def health(self) -> dict:
@@ -205,6 +231,8 @@ class Services:
             "/hotline": lambda: d.hotlines(lang),
             "/privacy": lambda: d.privacy(lang),
             "/forget": lambda: d.forget(lang),
+            # no counsellors' group in this channel: says so, with the help lines
+            "/talk": lambda: self.handoff.talk(0, lang),
             "/location": lambda: _location(d, arg, lang),
         }
         return table.get(cmd, lambda: d.help(lang))()

@@ -26,6 +26,7 @@ from bot.core.centres.replies import WhereToGo
 from bot.core.content import STAGES, Content, Entry
 from bot.core.context import Context, follow_up_country, next_country
 from bot.core.dialogue_types import Button, Event, Reply, Turn, Venue
+from bot.core.handoff import talk_button
 from bot.core.matching import SUGGEST_MIN, Match, Matcher
 from bot.core.smalltalk import reply_text, small_talk
 from bot.core.text import clean, countries_in, is_romanised, language_of
@@ -34,6 +35,10 @@ from bot.i18n import LANGS, N_, translator
 __all__ = ["Button", "Dialogue", "Event", "Reply", "Turn", "Venue"]
 
 CENTRE_ENTRIES = ("centres-nearest", "centres-services")
+# answers that offer “👤 Talk to a person” (when counsellors are set up): fraud, trafficking,
+# help lines, and the “my rights were broken abroad” entries of each country
+TROUBLE_CATEGORIES = ("fraud", "help")
+TROUBLE_ENTRIES = ("th-wages-rights", "th-undocumented-risks", "kr-rights-help", "jp-rights-help")
 MAX_TEXT_CHARS = 4000  # longer input is cut before matching (and never echoed back whole)
 
 # Main menu: (callback data, label msgid). Order is the order on screen.
@@ -67,6 +72,8 @@ class Dialogue:
         self.matcher = matcher or Matcher(content)
         self.directory = directory
         self.where = WhereToGo(directory) if directory is not None else None
+        self.talk = False  # counsellors set up: offer “👤 Talk to a person” (core/handoff.py)
+        self.talk_keep_days = 30  # BOT_COUNSELLOR_KEEP_DAYS, for /privacy
 
     # --- commands ---------------------------------------------------------------
     def start(self, lang: str, payload: str | None = None) -> Turn:
@@ -99,7 +106,11 @@ class Dialogue:
             "/quiz – test yourself\n/privacy – what I store\n/forget – delete what I hold about you\n\n"
             "If I am not sure, I say so and show you who can help."
         )
-        return Turn([Reply(text, title=_("How to use this bot"), buttons=self._menu_row(lang))])
+        rows = self._menu_row(lang)
+        if self.talk:
+            text += "\n" + _("/talk – write to a counsellor (a person)")
+            rows = ((talk_button(lang),), *rows)
+        return Turn([Reply(text, title=_("How to use this bot"), buttons=rows)])
 
     def not_text(self, lang: str) -> Turn:
         """Stickers, photos, voice messages: say what the bot can read."""
@@ -154,6 +165,15 @@ class Dialogue:
             "Records without a user are deleted after 180 days. "
             "Send /forget to delete everything linked to you at once."
         )
+        if self.talk:
+            text += "\n\n" + _(
+                "If you talk to a counsellor (/talk): a case number linked to your chat, your "
+                "language, the country you chose, when the case opened and closed (to the "
+                "hour) and whether it was urgent. Your messages are NOT kept by the bot: "
+                "copies go to the counsellors' group, without your name. The case link is "
+                "deleted {days} days after the case closes, or at once with /forget.",
+                days=self.talk_keep_days,
+            )
         return Turn([Reply(text, title=_("Privacy"))])
 
     def forget(self, lang: str) -> Turn:
@@ -361,6 +381,12 @@ class Dialogue:
             rows.append(self._abroad_row(lang, entry.country))
         if entry.category in ("help", "centres"):
             rows.append((Button(_("☎️ Hotlines"), "h"), Button(_("📍 Service centres"), "ctr")))
+        if self.talk and (
+            entry.category in TROUBLE_CATEGORIES
+            or entry.stage == "trouble"
+            or entry.id in TROUBLE_ENTRIES
+        ):
+            rows.append((talk_button(lang),))
         rows.append(
             (
                 Button(_("👍 Helpful"), f"fb:{entry.id}:1"),
@@ -415,6 +441,8 @@ class Dialogue:
             (Button(_("☎️ Hotlines"), "h"), Button(_("📍 Service centres"), "ctr")),
             *self._menu_row(lang),
         ]
+        if self.talk:
+            rows.insert(0, (talk_button(lang),))
         return Reply(text, buttons=tuple(rows))
 
     def _abroad_row(self, lang: str, country: str | None = None) -> tuple[Button, ...]:

@@ -152,6 +152,34 @@ MIGRATIONS: list[tuple[int, str]] = [
         """,
     ),
     (
+        14,  # talk to a person (issue #14; numbered after it, as #15 is)
+        """
+        -- talk to a person (docs/COUNSELLORS.md): routing only, never message text.
+        -- AUTOINCREMENT: a case number is never reused after a case is deleted
+        CREATE TABLE handoff_cases (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            user_chat_id INTEGER NOT NULL,
+            lang TEXT NOT NULL,
+            country TEXT,
+            thread_id INTEGER,
+            header_message_id INTEGER,
+            urgent INTEGER NOT NULL DEFAULT 0,
+            opened_at REAL NOT NULL,
+            closed_at REAL
+        );
+        CREATE INDEX handoff_cases_user ON handoff_cases(user_chat_id, closed_at);
+        CREATE INDEX handoff_cases_thread ON handoff_cases(thread_id);
+        CREATE INDEX handoff_cases_closed ON handoff_cases(closed_at);
+        -- which of the bot's messages in the counsellors' group belong to which case
+        -- (a counsellor's reply to one of them is routed back)
+        CREATE TABLE handoff_messages (
+            group_message_id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES handoff_cases(id) ON DELETE CASCADE
+        );
+        CREATE INDEX handoff_messages_case ON handoff_messages(case_id);
+        """,
+    ),
+    (
         15,  # (numbered after its issue, #15, so it cannot collide with a parallel branch's)
         """
         -- users of other channels than Telegram (LINE): the channel's own user id, keyed by
@@ -371,4 +399,6 @@ ANONYMOUS_TABLES: list[tuple[str, str]] = [
 USER_TABLES += [("admin_changes", "admin_id")]
 # a LINE user's id (bot/storage/channels.py)
 USER_TABLES += [("channel_users", "user_id")]
+# talk to a person: a user's cases (their routed message ids go by ON DELETE CASCADE)
+USER_TABLES += [("handoff_cases", "user_chat_id")]
 ALL_TABLES = {"users", "feedback", "unanswered", "asked", "blocked_chats"}

@@ -150,7 +150,7 @@ def test_bangkok_gets_thai_hotlines_and_the_embassy_with_an_unconfirmed_number(d
     country = country_at(13.75, 100.50)
     help_ = help_abroad(directory, country, 13.75, 100.50)
     assert help_.country == "TH"
-    assert [h.id for h in help_.hotlines] == ["th-doe-hotline-1694"]
+    assert [h.id for h in help_.hotlines] == ["th-doe-hotline-1694", "th-emergency-191"]
     assert help_.hotlines[0].callable_phones[0].dial == "1694"
     embassy = help_.nearest_mission
     assert embassy.id == "th-lao-embassy-bangkok"
@@ -183,7 +183,11 @@ def test_unverified_hotline_is_left_out_when_only_callable_numbers_are_wanted(di
 
 def test_tokyo_gets_japanese_lines_and_the_tokyo_embassy(directory):
     help_ = help_abroad(directory, country_at(35.68, 139.69), 35.68, 139.69)
-    assert [h.id for h in help_.hotlines] == ["jp-fresc-helpdesk", "jp-isa-information-center"]
+    assert [h.id for h in help_.hotlines] == [
+        "jp-fresc-helpdesk",
+        "jp-isa-information-center",
+        "jp-emergency-110",
+    ]
     fresc = help_.hotlines[0].phones[0]
     # a temporary COVID-19 desk per 2020-21 sources: kept for the record, never offered as a call
     assert (fresc.number, fresc.domestic, fresc.callable) == ("0120-76-2029", True, False)

@@ -35,6 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from .forum import ForumMixin
 from .methods import ApiError, MethodsMixin
 from .spec import BotApiSpec, load_spec
 from .updates import UpdatesMixin
@@ -162,7 +163,7 @@ def _error_body(status: int, description: str, parameters: dict | None = None) -
     return body
 
 
-class FakeBotAPI(MethodsMixin, UpdatesMixin):
+class FakeBotAPI(ForumMixin, MethodsMixin, UpdatesMixin):
     """The fake Telegram server. See the module docstring for the why.
 
     Args:

@@ -24,6 +24,7 @@ from telegram.request import BaseRequest
 from bot.app.runtime import Services
 from bot.channels.telegram.handlers import admin as admin_handlers
 from bot.channels.telegram.handlers import conversation, errors, guard, inline
+from bot.channels.telegram.handlers import handoff as handoff_handlers
 from bot.channels.telegram.handlers import quiz as quiz_handlers
 from bot.channels.telegram.updates import PerChatUpdateProcessor
 from bot.config import Settings
@@ -35,6 +36,9 @@ CONCURRENT_UPDATES = 32  # across chats; one chat's updates stay in order
 
 # Feature modules that add handlers: register(app) functions, in order.
 FEATURES: list = [
+    # first: the counsellors' group, and a user in a case (their messages are relayed,
+    # not answered from the FAQ); /talk /stop /close, /forget closing a case
+    handoff_handlers.register,
     quiz_handlers.register,  # /quiz, /join, /event, polls
     admin_handlers.register,  # /reload /edit /newentry /missed /stats /changes /undo
 ]
@@ -49,6 +53,7 @@ USER_COMMANDS = [
     ("privacy", N_("What the bot stores")),
     ("forget", N_("Delete what the bot holds about me")),
 ]
+TALK_COMMAND = ("talk", N_("Talk to a person"))
 SIMPLE_COMMANDS = ["menu", "help", "language", "hotline", "privacy", "forget"]
 
 
@@ -76,6 +81,10 @@ def build_application(
     app.bot_data["services"] = services
     app.bot_data["flood"] = FloodGate()
     app.bot_data["retention_days"] = settings.retention_days
+    if settings.counsellor_chat is not None:
+        services.enable_handoff(
+            settings.counsellor_chat, settings.counsellor_hours, settings.counsellor_keep_days
+        )
     register_handlers(app)
     if app.job_queue is not None:
         app.job_queue.run_repeating(guard.purge_old_records, interval=RETENTION_EVERY_S, first=60)
@@ -128,12 +137,19 @@ async def _post_init(app: Application) -> None:
     """Localised command menus (Telegram shows the one matching the app language)."""
     for lang in ("lo", "en"):
         _ = translator(lang)
-        commands = [BotCommand(c, _(d)) for c, d in USER_COMMANDS]
+        commands = [BotCommand(c, _(d)) for c, d in _user_commands(app)]
         await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
     en = translator("en")
-    await app.bot.set_my_commands([BotCommand(c, en(d)) for c, d in USER_COMMANDS])
+    await app.bot.set_my_commands([BotCommand(c, en(d)) for c, d in _user_commands(app)])
     # admins see their commands too, in their own chats only
     await admin_handlers.set_admin_commands(app, USER_COMMANDS)
+
+
+def _user_commands(app: Application) -> list[tuple[str, str]]:
+    """The command menu; /talk only where counsellors are set up."""
+    if app.bot_data["services"].handoff.enabled:
+        return [*USER_COMMANDS[:5], TALK_COMMAND, *USER_COMMANDS[5:]]
+    return USER_COMMANDS
 
 
 ALLOWED_UPDATES = Update.ALL_TYPES
