@@ -24,6 +24,7 @@ from bot.core.content import Content, Entry
 from bot.core.dialogue_types import Button, Event, Reply, Turn, Venue
 from bot.core.matching import SUGGEST_MIN, Match, Matcher
 from bot.core.text import language_of
+from bot.core.untrusted import finite_coords
 from bot.core.wheretogo import WhereToGo
 from bot.i18n import LANGS, N_, translator
 
@@ -193,7 +194,7 @@ class Dialogue:
 
     def on_location(self, lat: float, lon: float, lang: str) -> Turn:
         """A shared location: the nearest places in Laos, or help in the country the user is in."""
-        if not self.where:
+        if not self.where or not finite_coords(lat, lon):
             return self.hotlines(lang)
         return self.where.at_location(lat, lon, lang)
 

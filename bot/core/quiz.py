@@ -22,6 +22,7 @@ from typing import Any
 
 from bot.core.dialogue import Button, Reply
 from bot.core.errors import ContentError, Problem
+from bot.core.untrusted import parse_int
 from bot.core.yamlsrc import LineDict, LineList, check_fields, load_yaml
 from bot.i18n import N_, translator
 
@@ -646,8 +647,10 @@ def parse_new(args: Sequence[str]) -> tuple[int, str]:
     """`/event new [N] <title>` -> (number of questions, title)."""
     n = EVENT_DEFAULT
     args = list(args)
-    if args and args[0].isdigit():
-        n = max(1, min(EVENT_MAX, int(args.pop(0))))
+    count = parse_int(args[0], 0) if args else None
+    if count is not None:
+        args.pop(0)
+        n = max(1, min(EVENT_MAX, count))
     title = " ".join(" ".join(args).split())[:64]
     return n, title
 
@@ -662,9 +665,10 @@ def parse_mode(args: Sequence[str]) -> tuple[str, int | None] | None:
     if mode == SELF:
         limit = 30
         if len(args) > 1:
-            if not args[1].isdigit():
+            seconds = parse_int(args[1], 0)
+            if seconds is None:
                 return None
-            limit = max(MIN_LIMIT, min(MAX_LIMIT, int(args[1])))
+            limit = max(MIN_LIMIT, min(MAX_LIMIT, seconds))
         return SELF, limit
     return None
 

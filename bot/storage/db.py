@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.core.untrusted import scrub
+
 MIGRATIONS: list[tuple[int, str]] = [
     (
         1,
@@ -273,7 +275,8 @@ class Store:
 
     def add_unanswered(self, text: str, lang: str) -> None:
         self._exec(
-            "INSERT INTO unanswered (text, lang, at) VALUES (?, ?, ?)", (text, lang, self.clock())
+            "INSERT INTO unanswered (text, lang, at) VALUES (?, ?, ?)",
+            (scrub(text), lang, self.clock()),
         )
 
     def add_asked(self, entry_id: str | None, decision: str, lang: str) -> None:

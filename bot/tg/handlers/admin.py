@@ -28,6 +28,7 @@ from bot.core.content import LANGS, VARIANT_LANGS
 from bot.core.dialogue_types import Reply, Turn
 from bot.core.errors import ContentError
 from bot.core.overlay import plain
+from bot.core.untrusted import parse_int
 from bot.core.yamlsrc import LineDict, parse_yaml
 from bot.editing import ContentEditor, Outcome
 from bot.i18n import N_, translator
@@ -147,7 +148,7 @@ async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if update.effective_chat.type != "private":
         await _send(update, context, Reply(_("Please use admin commands in a private chat with the bot.")))  # fmt: skip
         return
-    cmd, _sep, arg = (update.effective_message.text or "").partition(" ")
+    cmd, arg = [*(update.effective_message.text or "").split(None, 1), "", ""][:2]
     name = cmd.lstrip("/").split("@", 1)[0].lower()
     await COMMANDS[name](update, context, arg.strip(), lang)
 
@@ -231,10 +232,10 @@ async def changes_cmd(update, context, arg: str, lang: str) -> None:
 async def undo_cmd(update, context, arg: str, lang: str) -> None:
     _ = translator(lang)
     target = arg.lstrip("#")
-    if target and not target.isdigit():
+    change_id = parse_int(target, 1) if target else None
+    if target and change_id is None:
         await _send(update, context, Reply(_("Send /undo, or /undo followed by a change number.")))
         return
-    change_id = int(target) if target else None
     outcome = await asyncio.to_thread(_editor(context).undo, change_id, update.effective_user.id)
     if outcome.ok:
         await _send(update, context, Reply(_("Undone (recorded as change #{id}). Users see the previous content now.", id=outcome.change_id)))  # fmt: skip
