@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.core import csvsafe
 from bot.core.dialogue import Button, Reply
 from bot.core.errors import ContentError, Problem
 from bot.core.untrusted import parse_int
@@ -540,7 +541,10 @@ def results_csv(ranked: list[Ranked], total_questions: int, lang: str) -> bytes:
             "" if i not in s.by_question else int(s.by_question[i]) for i in range(total_questions)
         ]
         w.writerow(
-            [r.rank, display_name(s.name, s.number, lang), s.answered, s.correct, s.seconds, *cells]
+            csvsafe.row(
+                [r.rank, display_name(s.name, s.number, lang), s.answered, s.correct, s.seconds]
+            )
+            + cells
         )
     return buf.getvalue().encode("utf-8-sig")
 
@@ -570,7 +574,7 @@ def questions_csv(
         w.writerow(
             [
                 f"Q{i + 1}",
-                text,
+                csvsafe.cell(text),
                 q.topic if q else "",
                 asked.get(i, 0),
                 n_ans,
