@@ -3,8 +3,9 @@ read, and the atomic write that puts an edit into the overlay file (BOT_OVERLAY)
 
 The audit log (table admin_changes, migration 3 in db.py) keeps who changed what and when, the
 edited field before and after, and the entry's overlay state before and after (YAML),
-which is what /undo restores. Rows carry the admin's Telegram id, so /forget deletes
-them (USER_TABLES); the content itself stays as it is.
+which is what /undo restores. Rows carry the admin's Telegram id; the admin's /forget
+replaces it with a negative pseudonym (PSEUDONYMISED_TABLES) and keeps the rows, because
+the edits stay live and must stay visible in /changes and undoable.
 """
 
 from __future__ import annotations

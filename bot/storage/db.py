@@ -259,11 +259,19 @@ class Store:
         )
 
     def forget_user(self, user_id: int) -> None:
-        """Delete every record tied to this user id."""
+        """Delete every record tied to this user id. The audit log of content changes is
+        kept (the edits stay live): there the id becomes a negative pseudonym, one per
+        forgotten admin, so changes stay attributable to "the same person" and undoable."""
         with self.lock:
             self.conn.execute("BEGIN")
             for table, col in USER_TABLES:
                 self.conn.execute(f"DELETE FROM {table} WHERE {col} = ?", (user_id,))
+            for table, col in PSEUDONYMISED_TABLES:
+                low = self.conn.execute(f"SELECT MIN({col}) FROM {table}").fetchone()[0]
+                pseudonym = min(low or 0, 0) - 1
+                self.conn.execute(
+                    f"UPDATE {table} SET {col} = ? WHERE {col} = ?", (pseudonym, user_id)
+                )
             self.conn.execute("COMMIT")
 
     # anonymous records
@@ -349,6 +357,8 @@ ANONYMOUS_TABLES: list[tuple[str, str]] = [
     ("asked", "at"),
     ("feedback", "at"),
 ]
-# admin content changes carry the admin's id (docs/ADMIN.md)
-USER_TABLES += [("admin_changes", "admin_id")]
+# The audit log of content changes carries the admin's id (docs/ADMIN.md). It is not the
+# admin's personal data to erase while their edits stay live: /forget replaces the id with
+# a pseudonym (a negative number) instead of deleting the rows.
+PSEUDONYMISED_TABLES: list[tuple[str, str]] = [("admin_changes", "admin_id")]
 ALL_TABLES = {"users", "feedback", "unanswered", "asked", "blocked_chats"}
