@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bot.core.errors import ContentError, Problem
+from bot.core.safeyaml import GuardedComposer, too_long
 
 
 class LineDict(dict):
@@ -33,7 +34,7 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(GuardedComposer, yaml.SafeLoader):
     pass
 
 
@@ -44,6 +45,10 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     out.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (list, dict)):  # e.g. an alias to a list used as a key
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be plain text, not a list or mapping", key_node.start_mark
+            )
         if key in out:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -64,10 +69,17 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def parse_yaml(text: str, name: str) -> Any:
-    """Parse YAML text; a syntax error becomes a ContentError naming file and line."""
+class _StrictLoader(_Loader):
+    allow_aliases = False
+
+
+def parse_yaml(text: str, name: str, *, strict: bool = False) -> Any:
+    """Parse YAML text; a syntax error becomes a ContentError naming file and line.
+    `strict` for what admins send: no anchors or aliases, bounded size (bot/core/safeyaml.py)."""
+    if strict and (why := too_long(text)):
+        raise ContentError([Problem(name, None, "", why)])
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_StrictLoader if strict else _Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
@@ -77,6 +89,8 @@ def parse_yaml(text: str, name: str) -> Any:
         raise ContentError([Problem(name, line, "", msg)]) from exc
     except yaml.YAMLError as exc:
         raise ContentError([Problem(name, None, "", f"YAML error: {exc}")]) from exc
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. 2026-02-30
+        raise ContentError([Problem(name, None, "", f"YAML value error: {exc}")]) from exc
 
 
 def load_yaml(path: Path, name: str | None = None) -> Any:

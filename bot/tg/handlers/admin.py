@@ -340,7 +340,7 @@ async def incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     msg = update.effective_message
     if wait.get("kind") == "new":
         text = await _document_text(msg, context) if msg.document else msg.text
-        edit = _new_entry_edit(text or "", lang)
+        edit = await asyncio.to_thread(_new_entry_edit, text or "", lang)
         if isinstance(edit, Reply):
             await _send(update, context, edit)
         else:
@@ -364,7 +364,7 @@ async def _document_text(msg: Message, context) -> str:
 def _new_entry_edit(text: str, lang: str) -> core.Edit | Reply:
     _ = translator(lang)
     try:
-        raw = parse_yaml(text, "message")
+        raw = parse_yaml(text, "message", strict=True)
     except ContentError as exc:
         return ui.problems_reply(exc.problems, lang, _("This is not valid YAML:"))
     if not isinstance(raw, LineDict) or not isinstance(raw.get("id"), str):
