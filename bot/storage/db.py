@@ -213,7 +213,8 @@ def backup(source: str | Path, target: str | Path) -> int:
     source, target = Path(source), Path(target)
     if not source.exists():
         raise DatabaseError(f"no database at {source}")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():  # a typo in the path must not create a new tree quietly
+        raise DatabaseError(f"the folder {target.parent} does not exist: create it first")
     tmp = target.with_name(target.name + ".part")
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     try:

@@ -22,6 +22,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.services import Services
+from bot.tg.startup import wait_for_telegram
 
 log = logging.getLogger("bot.webhook")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -92,6 +93,8 @@ async def serve_webhook(
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread (tests)
             loop.add_signal_handler(sig, stop.set)
+    if not await wait_for_telegram(app.bot):  # no network yet: one line per try, backoff
+        raise SystemExit(1)
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
