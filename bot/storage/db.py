@@ -156,6 +156,9 @@ MIGRATIONS: list[tuple[int, str]] = [
 ]
 
 
+UNANSWERED_PER_DAY = 2000  # rows kept per day; more is a flood, not questions to read
+
+
 class DatabaseError(Exception):
     """The database cannot be opened or is corrupt; the message says what to do."""
 
@@ -283,10 +286,20 @@ class Store:
         )
 
     def add_unanswered(self, text: str, lang: str) -> None:
-        self._exec(
-            "INSERT INTO unanswered (text, lang, at) VALUES (?, ?, ?)",
-            (scrub(text), lang, self.clock()),
-        )
+        """Kept at most UNANSWERED_PER_DAY a (UTC) day: a flood of junk cannot fill the disk
+        or bury the questions staff need to read."""
+        now = self.clock()
+        day_start = now // 86400 * 86400
+        with self.lock:
+            today = self.conn.execute(
+                "SELECT COUNT(*) FROM unanswered WHERE at >= ?", (day_start,)
+            ).fetchone()[0]
+            if today >= UNANSWERED_PER_DAY:
+                return
+            self.conn.execute(
+                "INSERT INTO unanswered (text, lang, at) VALUES (?, ?, ?)",
+                (scrub(text), lang, now),
+            )
 
     def add_asked(self, entry_id: str | None, decision: str, lang: str) -> None:
         self._exec(
