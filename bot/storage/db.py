@@ -156,6 +156,12 @@ MIGRATIONS: list[tuple[int, str]] = [
 ]
 
 
+def coarse(t: float) -> float:
+    """The hour, not the microsecond: an anonymous row (a question, which answer it got)
+    must not be linkable by its time to a user's language tap (users.updated_at)."""
+    return float(int(t) // 3600 * 3600)
+
+
 UNANSWERED_PER_DAY = 2000  # rows kept per day; more is a flood, not questions to read
 
 
@@ -288,7 +294,7 @@ class Store:
     def add_unanswered(self, text: str, lang: str) -> None:
         """Kept at most UNANSWERED_PER_DAY a (UTC) day: a flood of junk cannot fill the disk
         or bury the questions staff need to read."""
-        now = self.clock()
+        now = coarse(self.clock())
         day_start = now // 86400 * 86400
         with self.lock:
             today = self.conn.execute(
@@ -304,7 +310,7 @@ class Store:
     def add_asked(self, entry_id: str | None, decision: str, lang: str) -> None:
         self._exec(
             "INSERT INTO asked (entry_id, decision, lang, at) VALUES (?, ?, ?, ?)",
-            (entry_id, decision, lang, self.clock()),
+            (entry_id, decision, lang, coarse(self.clock())),
         )
 
     # chats that cannot be reached (403)
