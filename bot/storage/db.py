@@ -153,6 +153,14 @@ MIGRATIONS: list[tuple[int, str]] = [
         CREATE INDEX admin_changes_entry ON admin_changes(entry_id, id);
         """,
     ),
+    (
+        5,
+        """
+        -- an audit row is written as pending before the overlay file, and marked done after
+        -- it: a crash in between is settled at start (bot/editing.py, reconcile)
+        ALTER TABLE admin_changes ADD COLUMN pending INTEGER NOT NULL DEFAULT 0
+        """,
+    ),
 ]
 
 
