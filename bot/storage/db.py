@@ -157,7 +157,7 @@ MIGRATIONS: list[tuple[int, str]] = [
         5,
         """
         -- an audit row is written as pending before the overlay file, and marked done after
-        -- it: a crash in between is settled at start (bot/editing.py, reconcile)
+        -- it: a crash in between is settled at start (ContentEditor.settle in bot/editing.py)
         ALTER TABLE admin_changes ADD COLUMN pending INTEGER NOT NULL DEFAULT 0
         """,
     ),
