@@ -15,6 +15,7 @@ fi
 day=$(date +%F)
 $compose exec -T bot sh -c "
     set -e
+    mkdir -p /data/backups
     python -m bot backup /data/backups/bot-$day.sqlite3
     overlay=\${BOT_OVERLAY:-/data/overlay.yaml}
     if [ -f \"\$overlay\" ]; then

@@ -581,7 +581,7 @@ def test_backup_service_commands_back_up_database_and_overlay(live_site):
         for pair in _systemd_command(assignment, moves):
             key, _sep, value = pair.partition("=")
             env[key] = value
-    for key in ("ExecStart", "ExecStartPost"):
+    for key in ("ExecStartPre", "ExecStart", "ExecStartPost"):
         for line in _values(svc, key):
             run = subprocess.run(
                 _systemd_command(line, moves),

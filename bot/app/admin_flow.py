@@ -24,6 +24,7 @@ from bot.core.content import LANGS, VARIANT_LANGS
 from bot.core.dialogue_types import Reply
 from bot.core.errors import ContentError
 from bot.core.overlay import plain
+from bot.core.untrusted import parse_int
 from bot.core.yamlsrc import LineDict, parse_yaml
 from bot.i18n import translator
 
@@ -114,9 +115,10 @@ class AdminFlow:
     def _cmd_undo(self, admin_id: int, arg: str, lang: str) -> list[Out]:
         _ = translator(lang)
         target = arg.lstrip("#")
-        if target and not target.isdigit():
+        change_id = parse_int(target, 1) if target else None
+        if target and change_id is None:
             return [Reply(_("Send /undo, or /undo followed by a change number."))]
-        outcome = self.editor.undo(int(target) if target else None, admin_id)
+        outcome = self.editor.undo(change_id, admin_id)
         if outcome.ok:
             return [Reply(_("Undone (recorded as change #{id}). Users see the previous content now.", id=outcome.change_id))]  # fmt: skip
         return _report(outcome, lang)
@@ -217,7 +219,7 @@ def _report(outcome: Outcome, lang: str) -> list[Out]:
 def _new_entry_edit(text: str, lang: str) -> core.Edit | Reply:
     _ = translator(lang)
     try:
-        raw = parse_yaml(text, "message")
+        raw = parse_yaml(text, "message", strict=True)
     except ContentError as exc:
         return ui.problems_reply(exc.problems, lang, _("This is not valid YAML:"))
     if not isinstance(raw, LineDict) or not isinstance(raw.get("id"), str):

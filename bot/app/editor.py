@@ -5,9 +5,10 @@ One edit at a time (a lock), each in the same steps:
    was loaded with) and apply the edit to it as data (bot/core/admin/__init__.py);
 2. load the would-be content from disk with that overlay and run the same validation
    as `python -m bot validate`: if anything is wrong nothing is written;
-3. write the overlay atomically (temporary file, fsync, os.replace) inside the
-   transaction that records the change in the audit log, so a failed write leaves
-   neither a half-written file nor a log row;
+3. record the change in the audit log as pending, write the overlay atomically
+   (temporary file, fsync, os.replace), mark the row done: a failed write leaves
+   neither a half-written file nor a log row, and a crash in between is settled
+   at the next start (ContentEditor.settle);
 4. reload: the new content is swapped in as one object.
 Used by the Telegram admin handlers; no Telegram here.
 """
@@ -69,6 +70,23 @@ class ContentEditor:
         self.clock = clock
         self.lock = threading.Lock()
         self._previewed: Live | None = None  # its matcher is reused when the save matches it
+        self.settle()
+
+    def settle(self) -> None:
+        """At start: a change left pending by a crash is kept if the overlay file shows it
+        (the write happened), dropped if not (bot/storage/admin.py, record_change)."""
+        try:
+            overlay = self._read_overlay()
+        except ContentError as exc:  # a broken hand edit: leave the rows for the next start
+            log.error("pending content changes not settled: %s", exc.problems[:1])
+            return
+
+        def written(row: dict) -> bool:
+            return entry_state(overlay, row["entry_id"]) == load_state(row["state_after"])
+
+        kept, dropped = db.settle_pending(self.services.store, written)
+        if kept or dropped:
+            log.warning("after a crash: content changes kept %s, dropped %s", kept, dropped)
 
     @property
     def root(self) -> Path:

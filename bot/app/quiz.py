@@ -181,6 +181,10 @@ class QuizService:
         row = self.store.poll(poll_id)
         if row is None or row.user_id != user_id or row.record.answered:
             return []
+        question = self.bank.by_id.get(row.record.question_id)
+        n_options = len(next(iter(question.options.values()))) if question else 0
+        if not (isinstance(option_ids[0], int) and 0 <= option_ids[0] < n_options):
+            return []  # not an option of this poll (a forged or garbled update)
         if row.event_id is None:
             solo = self.store.solo(user_id)
             if solo is None or solo[2] != row.record.qindex:

@@ -220,7 +220,7 @@ class Services:
 
     def command(self, text: str, lang: str) -> Turn:
         """Slash commands as core turns (used by the terminal chat)."""
-        cmd, _sep, arg = text.strip().partition(" ")
+        cmd, arg = [*text.split(None, 1), "", ""][:2]
         cmd = cmd.split("@", 1)[0].lower()
         d = self.dialogue
         table = {

@@ -18,6 +18,7 @@ from bot.app.quiz import Ask, Broadcast, Out, Say
 from bot.app.runtime import Services
 from bot.core.dialogue import Button, Reply, Turn
 from bot.core.quiz import SOLO_DEFAULT, Poll
+from bot.core.untrusted import parse_int
 from bot.i18n import translator
 
 CHAT_USER_ID = 0  # the terminal user; records are kept like a Telegram user's
@@ -69,11 +70,13 @@ class TerminalChat:
     # --- input ------------------------------------------------------------------------
     def handle(self, line: str) -> None:
         self.lang = self.services.user_lang(CHAT_USER_ID) or self.lang
-        if line.isdigit() and 1 <= int(line) <= len(self.choices):
-            self.press(self.choices[int(line) - 1])
-        elif line.split(" ", 1)[0].lower() == "/quiz":
-            arg = line[5:].strip()
-            self.quiz(int(arg) if arg.isdigit() else SOLO_DEFAULT)
+        words = line.split(None, 1)  # any whitespace, like the Telegram commands
+        choice = parse_int(line, 1, len(self.choices)) if self.choices else None
+        if choice is not None:
+            self.press(self.choices[choice - 1])
+        elif words and words[0].lower() == "/quiz":
+            # strict: '²' or a 40-digit number is no count; /quiz 0 is a default-length round
+            self.quiz(parse_int(words[1] if len(words) > 1 else "", 0) or SOLO_DEFAULT)
         elif line.startswith("/"):
             self.turn(self.services.command(line, self.lang))
         else:

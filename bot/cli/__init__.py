@@ -11,6 +11,8 @@ from pathlib import Path
 from bot.core.content import default_content_dir, default_overlay_path, load_content
 from bot.core.errors import ContentError
 
+ECHO_MAX = 500  # `ask --json` echoes at most this much of each question
+
 
 def _content_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument(
@@ -120,7 +122,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
             m = Match(None, 0.0, "smalltalk", ())
         if args.json:
             row = {
-                "query": q,
+                "query": q if len(q) <= ECHO_MAX else q[:ECHO_MAX] + "…",
                 "lang": lang,
                 "id": m.id,
                 "score": round(m.score, 1),
@@ -210,9 +212,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from bot.channels.telegram.app import ALLOWED_UPDATES, build_application
 
     app = build_application(settings, services)
-    if webhook:
-        import asyncio
+    import asyncio
 
+    from bot.channels.telegram.startup import wait_for_telegram
+
+    if webhook:
         from bot.channels.telegram.webhook import serve_webhook
 
         asyncio.run(
@@ -226,6 +230,13 @@ def cmd_run(args: argparse.Namespace) -> int:
                 allowed_updates=ALLOWED_UPDATES,
             )
         )
+        return 0
+    loop = asyncio.new_event_loop()  # run_polling goes on with this loop
+    asyncio.set_event_loop(loop)
+    try:
+        if not loop.run_until_complete(wait_for_telegram(app.bot)):  # no network yet: backoff
+            return 1
+    except KeyboardInterrupt:  # stopped while waiting for the network
         return 0
     app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False, close_loop=False)
     return 0

@@ -144,23 +144,29 @@ def load_content(
     problems: list[Problem] = []
     entries: list[Entry] = []
     raws: list[tuple[LineDict, str, str]] = []
+    if not root.is_dir():
+        raise ContentError([Problem(str(root), None, "", "folder not found")])
     faq_dir = root / "faq"
     files = sorted(faq_dir.glob("*.yaml")) + sorted(faq_dir.glob("*.yml"))
     if not files:
         raise ContentError([Problem(_rel(faq_dir, root), None, "", "no FAQ files (*.yaml) found")])
-    topics, topic_problems = load_topics(root / "topics.yaml", _rel(root / "topics.yaml", root))
+    topics_name = _rel(root / "topics.yaml", root)
+    topics, topic_problems = load_topics(root / "topics.yaml", topics_name)
     problems += topic_problems
+    unread = False  # a file that did not load: its ids are missing, so skip cross-checks
     for path in files:
         name = _rel(path, root)
         try:
             data = load_yaml(path, name)
         except ContentError as exc:
             problems += exc.problems
+            unread = True
             continue
         if data is None:
             continue
         if not isinstance(data, list):
             problems.append(Problem(name, 1, "", "expected a list of FAQ entries (- id: ...)"))
+            unread = True
             continue
         for i, raw in enumerate(data):
             line = data.line_of(i) if isinstance(data, LineList) else None
@@ -177,7 +183,8 @@ def load_content(
         problems += [relabel(p) for p in probs]
         if entry:
             entries.append(entry)
-    problems += _cross_checks(entries, topics)
+    if not unread:  # else every reference to the unread file's ids would be a follow-on error
+        problems += _cross_checks(entries, topics, topics_name)
     if problems:
         raise ContentError(problems)
     return Content(tuple(entries), {e.id: e for e in entries}, topics, str(root), str(overlay))
@@ -354,7 +361,11 @@ def _lang_texts(raw: LineDict, key: str, langs: tuple[str, ...], bad: Any) -> di
     return out
 
 
-def _cross_checks(entries: list[Entry], topics: dict[str, dict[str, str]]) -> list[Problem]:
+def _cross_checks(
+    entries: list[Entry],
+    topics: dict[str, dict[str, str]],
+    topics_name: str = "content/topics.yaml",
+) -> list[Problem]:
     probs: list[Problem] = []
     first: dict[str, Entry] = {}
     for e in entries:
@@ -380,7 +391,7 @@ def _cross_checks(entries: list[Entry], topics: dict[str, dict[str, str]]) -> li
         for tid in ids:
             if tid not in first:
                 probs.append(
-                    Problem("content/topics.yaml", None, tid,
+                    Problem(topics_name, None, tid,
                             f"topic {tid!r} ({category}) has no FAQ entry")
                 )  # fmt: skip
     return probs

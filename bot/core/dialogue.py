@@ -30,6 +30,7 @@ from bot.core.handoff import talk_button
 from bot.core.matching import SUGGEST_MIN, Match, Matcher
 from bot.core.smalltalk import reply_text, small_talk
 from bot.core.text import clean, countries_in, is_romanised, language_of
+from bot.core.untrusted import finite_coords
 from bot.i18n import LANGS, N_, translator
 
 __all__ = ["Button", "Dialogue", "Event", "Reply", "Turn", "Venue"]
@@ -251,7 +252,7 @@ class Dialogue:
 
     def on_location(self, lat: float, lon: float, lang: str) -> Turn:
         """A shared location: the nearest places in Laos, or help in the country the user is in."""
-        if not self.where:
+        if not self.where or not finite_coords(lat, lon):
             return self.hotlines(lang)
         return self.where.at_location(lat, lon, lang)
 

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.core import csvsafe
 from bot.core.content import LANGS
 from bot.core.dialogue import Button, Reply
 from bot.core.errors import ContentError, Problem
+from bot.core.untrusted import parse_int
 from bot.core.yamlsrc import LineDict, LineList, check_fields, load_yaml
 from bot.i18n import N_, translator
 
@@ -539,7 +541,10 @@ def results_csv(ranked: list[Ranked], total_questions: int, lang: str) -> bytes:
             "" if i not in s.by_question else int(s.by_question[i]) for i in range(total_questions)
         ]
         w.writerow(
-            [r.rank, display_name(s.name, s.number, lang), s.answered, s.correct, s.seconds, *cells]
+            csvsafe.row(
+                [r.rank, display_name(s.name, s.number, lang), s.answered, s.correct, s.seconds]
+            )
+            + cells
         )
     return buf.getvalue().encode("utf-8-sig")
 
@@ -569,7 +574,7 @@ def questions_csv(
         w.writerow(
             [
                 f"Q{i + 1}",
-                text,
+                csvsafe.cell(text),
                 q.topic if q else "",
                 asked.get(i, 0),
                 n_ans,
@@ -646,8 +651,10 @@ def parse_new(args: Sequence[str]) -> tuple[int, str]:
     """`/event new [N] <title>` -> (number of questions, title)."""
     n = EVENT_DEFAULT
     args = list(args)
-    if args and args[0].isdigit():
-        n = max(1, min(EVENT_MAX, int(args.pop(0))))
+    count = parse_int(args[0], 0) if args else None
+    if count is not None:
+        args.pop(0)
+        n = max(1, min(EVENT_MAX, count))
     title = " ".join(" ".join(args).split())[:64]
     return n, title
 
@@ -662,9 +669,10 @@ def parse_mode(args: Sequence[str]) -> tuple[str, int | None] | None:
     if mode == SELF:
         limit = 30
         if len(args) > 1:
-            if not args[1].isdigit():
+            seconds = parse_int(args[1], 0)
+            if seconds is None:
                 return None
-            limit = max(MIN_LIMIT, min(MAX_LIMIT, int(args[1])))
+            limit = max(MIN_LIMIT, min(MAX_LIMIT, seconds))
         return SELF, limit
     return None
 

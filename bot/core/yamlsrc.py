@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from bot.core.errors import ContentError, Problem
+from bot.core.safeyaml import MAX_DEPTH, GuardedComposer, check_tree, too_long
 
 
 class LineDict(dict):
@@ -33,23 +34,38 @@ class LineList(list):
         return self.item_lines[index] if index < len(self.item_lines) else self.line
 
 
+class _PyLoader(GuardedComposer, yaml.SafeLoader):
+    """Pure-Python loader: the guards run while composing (bot/core/safeyaml.py)."""
+
+
 # libyaml's parser (CSafeLoader) when PyYAML was built with it: about 10x faster, and every
 # admin save and /reload parses all of content/. The constructors below run in Python either
-# way, so line numbers and the duplicate-key check are the same with both.
-_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# way, so line numbers and the duplicate-key check are the same with both. libyaml composes
+# in C, so the same guards (depth, plain keys) run on the composed tree before constructing.
+_Fast: type | None = getattr(yaml, "CSafeLoader", None)
+
+if _Fast is not None:
+
+    class _Loader(_Fast):  # type: ignore[valid-type,misc]
+        def construct_document(self, node):  # type: ignore[no-untyped-def]
+            check_tree(node)
+            return super().construct_document(node)
+
+else:  # pragma: no cover - PyYAML without libyaml
+    _Loader = _PyLoader  # type: ignore[misc]
 
 
-class _Loader(_Base):
-    pass
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
     out = LineDict()
     out.line = node.start_mark.line + 1
     out.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if isinstance(key, (list, dict)):  # e.g. an alias to a list used as a key
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be plain text, not a list or mapping", key_node.start_mark
+            )
         if key in out:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark
@@ -59,30 +75,44 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
     return out
 
 
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+def _construct_sequence(loader: Any, node: yaml.SequenceNode) -> LineList:
     out = LineList(loader.construct_object(child, deep=True) for child in node.value)
     out.line = node.start_mark.line + 1
     out.item_lines = [child.start_mark.line + 1 for child in node.value]
     return out
 
 
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+for _cls in {_Loader, _PyLoader}:
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _cls.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
-def parse_yaml(text: str, name: str) -> Any:
-    """Parse YAML text; a syntax error becomes a ContentError naming file and line."""
+class _StrictLoader(_PyLoader):
+    """Admins' input (small, bounded): the Python composer, which can refuse aliases."""
+
+    allow_aliases = False
+
+
+def parse_yaml(text: str, name: str, *, strict: bool = False) -> Any:
+    """Parse YAML text; a syntax error becomes a ContentError naming file and line.
+    `strict` for what admins send: no anchors or aliases, bounded size (bot/core/safeyaml.py)."""
+    if strict and (why := too_long(text)):
+        raise ContentError([Problem(name, None, "", why)])
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=_StrictLoader if strict else _Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         msg = f"YAML syntax error: {exc.problem or exc}"
+        if "maximum nesting depth" in str(exc.problem):  # libyaml's own limit (1,000 levels)
+            msg = f"YAML syntax error: nested too deep (more than {MAX_DEPTH} levels)"
         if exc.context:
             msg += f" ({exc.context})"
         raise ContentError([Problem(name, line, "", msg)]) from exc
     except yaml.YAMLError as exc:
         raise ContentError([Problem(name, None, "", f"YAML error: {exc}")]) from exc
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # e.g. 2026-02-30
+        raise ContentError([Problem(name, None, "", f"YAML value error: {exc}")]) from exc
 
 
 def load_yaml(path: Path, name: str | None = None) -> Any:

@@ -3,8 +3,9 @@ read, and the atomic write that puts an edit into the overlay file (BOT_OVERLAY)
 
 The audit log (table admin_changes, migration 3 in db.py) keeps who changed what and when, the
 edited field before and after, and the entry's overlay state before and after (YAML),
-which is what /undo restores. Rows carry the admin's Telegram id, so /forget deletes
-them (USER_TABLES); the content itself stays as it is.
+which is what /undo restores. Rows carry the admin's Telegram id; the admin's /forget
+replaces it with a negative pseudonym (PSEUDONYMISED_TABLES) and keeps the rows, because
+the edits stay live and must stay visible in /changes and undoable.
 """
 
 from __future__ import annotations
@@ -81,38 +82,76 @@ def record_change(
     undoes: int | None = None,
     write: Callable[[], None] | None = None,
 ) -> int:
-    """Insert a change and run `write` (the file write) in one transaction: if the write
-    fails the row is rolled back, so the log never shows a change that did not happen."""
+    """Record a change and run `write` (the file write) so that a crash at any point can be
+    settled: the row is committed as pending first, then the file is written, then the row
+    is marked done. A failed write deletes the row, so the log never shows a change that
+    did not happen; a crash leaves a pending row for `settle_pending` at the next start."""
     with store.lock:
         conn = store.conn
         conn.execute("BEGIN IMMEDIATE")
         try:
             cur = conn.execute(
                 "INSERT INTO admin_changes (at, admin_id, kind, entry_id, summary, old_value, "
-                "new_value, state_before, state_after, undoes) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "new_value, state_before, state_after, undoes, pending) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (store.clock(), admin_id, kind, entry_id, summary, old_value, new_value,
-                 state_before, state_after, undoes),
+                 state_before, state_after, undoes, int(write is not None)),
             )  # fmt: skip
-            change_id = cur.lastrowid
-            if undoes is not None:
-                undone = conn.execute(
-                    "SELECT undoes FROM admin_changes WHERE id = ?", (undoes,)
-                ).fetchone()
-                conn.execute(
-                    "UPDATE admin_changes SET undone_by = ? WHERE id = ?", (change_id, undoes)
-                )
-                if undone and undone["undoes"] is not None:  # undoing an undo: the change is back
-                    conn.execute(
-                        "UPDATE admin_changes SET undone_by = NULL WHERE id = ?",
-                        (undone["undoes"],),
-                    )
-            if write is not None:
-                write()
+            change_id = int(cur.lastrowid)
+            if write is None:
+                _link_undo(conn, change_id, undoes)
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-    return int(change_id)
+        if write is None:
+            return change_id
+        try:
+            write()
+        except BaseException:
+            conn.execute("DELETE FROM admin_changes WHERE id = ? AND pending = 1", (change_id,))
+            raise
+        _finish(conn, change_id, undoes)
+    return change_id
+
+
+def _link_undo(conn: sqlite3.Connection, change_id: int, undoes: int | None) -> None:
+    if undoes is None:
+        return
+    undone = conn.execute("SELECT undoes FROM admin_changes WHERE id = ?", (undoes,)).fetchone()
+    conn.execute("UPDATE admin_changes SET undone_by = ? WHERE id = ?", (change_id, undoes))
+    if undone and undone["undoes"] is not None:  # undoing an undo: the change is back
+        conn.execute("UPDATE admin_changes SET undone_by = NULL WHERE id = ?", (undone["undoes"],))
+
+
+def _finish(conn: sqlite3.Connection, change_id: int, undoes: int | None) -> None:
+    """Mark a pending change done (its file was written), in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("UPDATE admin_changes SET pending = 0 WHERE id = ?", (change_id,))
+        _link_undo(conn, change_id, undoes)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def settle_pending(store: Store, written: Callable[[dict], bool]) -> tuple[list[int], list[int]]:
+    """After a crash: each pending change whose file write happened (`written(row)`) is
+    marked done, the others are deleted. Returns (kept ids, dropped ids)."""
+    kept, dropped = [], []
+    with store.lock:
+        rows = store.conn.execute(
+            f"SELECT {COLUMNS} FROM admin_changes WHERE pending = 1 ORDER BY id"
+        ).fetchall()
+        for row in map(dict, rows):
+            if written(row):
+                _finish(store.conn, row["id"], row["undoes"])
+                kept.append(row["id"])
+            else:
+                store.conn.execute("DELETE FROM admin_changes WHERE id = ?", (row["id"],))
+                dropped.append(row["id"])
+    return kept, dropped
 
 
 def get_change(store: Store, change_id: int) -> dict | None:

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.core.untrusted import scrub
+
 MIGRATIONS: list[tuple[int, str]] = [
     (
         1,
@@ -152,6 +154,14 @@ MIGRATIONS: list[tuple[int, str]] = [
         """,
     ),
     (
+        5,
+        """
+        -- an audit row is written as pending before the overlay file, and marked done after
+        -- it: a crash in between is settled at start (ContentEditor.settle in bot/app/editor.py)
+        ALTER TABLE admin_changes ADD COLUMN pending INTEGER NOT NULL DEFAULT 0
+        """,
+    ),
+    (
         14,  # talk to a person (issue #14; numbered after it, as #15 is)
         """
         -- talk to a person (docs/COUNSELLORS.md): routing only, never message text.
@@ -198,6 +208,15 @@ MIGRATIONS: list[tuple[int, str]] = [
         """,
     ),
 ]
+
+
+def coarse(t: float) -> float:
+    """The hour, not the microsecond: an anonymous row (a question, which answer it got)
+    must not be linkable by its time to a user's language tap (users.updated_at)."""
+    return float(int(t) // 3600 * 3600)
+
+
+UNANSWERED_PER_DAY = 2000  # rows kept per day; more is a flood, not questions to read
 
 
 class DatabaseError(Exception):
@@ -257,7 +276,8 @@ def backup(source: str | Path, target: str | Path) -> int:
     source, target = Path(source), Path(target)
     if not source.exists():
         raise DatabaseError(f"no database at {source}")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():  # a typo in the path must not create a new tree quietly
+        raise DatabaseError(f"the folder {target.parent} does not exist: create it first")
     tmp = target.with_name(target.name + ".part")
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     try:
@@ -303,11 +323,19 @@ class Store:
         )
 
     def forget_user(self, user_id: int) -> None:
-        """Delete every record tied to this user id."""
+        """Delete every record tied to this user id. The audit log of content changes is
+        kept (the edits stay live): there the id becomes a negative pseudonym, one per
+        forgotten admin, so changes stay attributable to "the same person" and undoable."""
         with self.lock:
             self.conn.execute("BEGIN")
             for table, col in USER_TABLES:
                 self.conn.execute(f"DELETE FROM {table} WHERE {col} = ?", (user_id,))
+            for table, col in PSEUDONYMISED_TABLES:
+                low = self.conn.execute(f"SELECT MIN({col}) FROM {table}").fetchone()[0]
+                pseudonym = min(low or 0, 0) - 1
+                self.conn.execute(
+                    f"UPDATE {table} SET {col} = ? WHERE {col} = ?", (pseudonym, user_id)
+                )
             self.conn.execute("COMMIT")
 
     # anonymous records
@@ -318,17 +346,27 @@ class Store:
         )
 
     def add_unanswered(self, text: str, lang: str, channel: str = "telegram") -> None:
-        self._exec(
-            "INSERT INTO unanswered (text, lang, at, channel) VALUES (?, ?, ?, ?)",
-            (text, lang, self.clock(), channel),
-        )
+        """Kept at most UNANSWERED_PER_DAY a (UTC) day: a flood of junk cannot fill the disk
+        or bury the questions staff need to read."""
+        now = coarse(self.clock())
+        day_start = now // 86400 * 86400
+        with self.lock:
+            today = self.conn.execute(
+                "SELECT COUNT(*) FROM unanswered WHERE at >= ?", (day_start,)
+            ).fetchone()[0]
+            if today >= UNANSWERED_PER_DAY:
+                return
+            self.conn.execute(
+                "INSERT INTO unanswered (text, lang, at, channel) VALUES (?, ?, ?, ?)",
+                (scrub(text), lang, now, channel),
+            )
 
     def add_asked(
         self, entry_id: str | None, decision: str, lang: str, channel: str = "telegram"
     ) -> None:
         self._exec(
             "INSERT INTO asked (entry_id, decision, lang, at, channel) VALUES (?, ?, ?, ?, ?)",
-            (entry_id, decision, lang, self.clock(), channel),
+            (entry_id, decision, lang, coarse(self.clock()), channel),
         )
 
     # chats that cannot be reached (403)
@@ -395,8 +433,10 @@ ANONYMOUS_TABLES: list[tuple[str, str]] = [
     ("asked", "at"),
     ("feedback", "at"),
 ]
-# admin content changes carry the admin's id (docs/ADMIN.md)
-USER_TABLES += [("admin_changes", "admin_id")]
+# The audit log of content changes carries the admin's id (docs/ADMIN.md). It is not the
+# admin's personal data to erase while their edits stay live: /forget replaces the id with
+# a pseudonym (a negative number) instead of deleting the rows.
+PSEUDONYMISED_TABLES: list[tuple[str, str]] = [("admin_changes", "admin_id")]
 # a LINE user's id (bot/storage/channels.py)
 USER_TABLES += [("channel_users", "user_id")]
 # talk to a person: a user's cases (their routed message ids go by ON DELETE CASCADE)

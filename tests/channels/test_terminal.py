@@ -112,6 +112,20 @@ def test_quiz_wrong_answer_shows_the_right_option(tmp_path, loaded):
     assert "You got 0 of 1 right." in shown
 
 
+@pytest.mark.parametrize("arg", ["²", "٣", "9" * 40, "0", "-3"])
+def test_quiz_with_a_count_that_is_no_plain_number_starts_a_default_round(tmp_path, loaded, arg):
+    """Issue #13, finding 6: the strict parser (bot/core/untrusted.py), not str.isdigit."""
+    t = Terminal(tmp_path, loaded)
+    t.take()
+    assert f"1/{SOLO_DEFAULT} · " in t.send(f"/quiz {arg}")
+
+
+def test_quiz_count_may_follow_a_tab(tmp_path, loaded):
+    t = Terminal(tmp_path, loaded)
+    t.take()
+    assert "1/2 · " in t.send("/quiz\t2")
+
+
 def test_province_search_lists_the_places_of_the_province(tmp_path, loaded):
     t = Terminal(tmp_path, loaded)
     t.take()

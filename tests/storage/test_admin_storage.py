@@ -1,5 +1,5 @@
 """Admin storage: atomic writes survive a crash, the audit log rolls back with a failed
-write, /forget removes an admin's rows, and stats read exactly what was recorded."""
+write, and stats read exactly what was recorded."""
 
 from __future__ import annotations
 
@@ -69,13 +69,6 @@ def test_undo_marks_and_undoing_an_undo_brings_the_change_back(store):
     assert db.get_change(store, undo)["undone_by"] == redo
     assert db.get_change(store, first)["undone_by"] is None
     assert db.last_undoable(store)["id"] == first
-
-
-def test_forget_deletes_an_admins_audit_rows(store):
-    db.record_change(store, admin_id=7, kind=A.ADD_VARIANT, entry_id="e", summary="a")
-    db.record_change(store, admin_id=8, kind=A.ADD_VARIANT, entry_id="e", summary="b")
-    store.forget_user(7)
-    assert [r["admin_id"] for r in db.recent_changes(store)] == [8]
 
 
 def test_stats_from_recorded_events_match(store):

@@ -1,7 +1,8 @@
 """Webhook mode: an HTTPS front (a reverse proxy) forwards Telegram's POSTs here.
 
 Every POST must carry Telegram's secret token header; without the right one it
-gets 403 and is not processed. GET /health says whether content is loaded and
+gets 403 at once, before its body is read, and is not processed. Bodies are bounded
+in size (MAX_BODY) and time (BODY_TIMEOUT_S); a JSON body that is not an object is 400. GET /health says whether content is loaded and
 the database writable (for Docker and monitoring). Public API only: updates
 go into Application.update_queue like the poller's.
 """
@@ -22,26 +23,43 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app.runtime import Services
+from bot.channels.telegram.startup import wait_for_telegram
 
 log = logging.getLogger("bot.webhook")
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1_000_000
+BODY_TIMEOUT_S = 10.0  # a body that trickles in slower than this is cut off
+IDLE_TIMEOUT_S = 60.0  # a kept-alive connection with nothing to say is closed
 
 
+@tornado.web.stream_request_body  # prepare() runs on the headers, before any body is read
 class _UpdateHandler(tornado.web.RequestHandler):
     def initialize(self, app: Application, secret: str) -> None:
         self.app, self.secret = app, secret
+        self.chunks: list[bytes] = []
 
-    async def post(self) -> None:
+    def prepare(self) -> None:
+        if self.request.method != "POST":
+            return
         given = self.request.headers.get(SECRET_HEADER, "")
         if not hmac.compare_digest(given.encode(), self.secret.encode()):
             log.warning("webhook request refused: missing or wrong secret token")
             self.set_status(HTTPStatus.FORBIDDEN)
+            self.set_header("Connection", "close")
+            self.finish()
             return
+        self.request.connection.set_body_timeout(BODY_TIMEOUT_S)
+
+    def data_received(self, chunk: bytes) -> None:
+        self.chunks.append(chunk)
+
+    async def post(self) -> None:
         try:
-            data = json.loads(self.request.body)
+            data = json.loads(b"".join(self.chunks))
+            if not isinstance(data, dict):  # a list, string or number is no update
+                raise TypeError("not a JSON object")
             update = Update.de_json(data, self.app.bot)
-        except (ValueError, TypeError, KeyError):
+        except (ValueError, TypeError, KeyError, AttributeError):
             self.set_status(HTTPStatus.BAD_REQUEST)
             return
         await self.app.update_queue.put(update)
@@ -95,6 +113,8 @@ async def serve_webhook(
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread (tests)
             loop.add_signal_handler(sig, stop.set)
+    if not await wait_for_telegram(app.bot):  # no network yet: one line per try, backoff
+        raise SystemExit(1)
     await app.initialize()
     if app.post_init:
         await app.post_init(app)
@@ -106,7 +126,10 @@ async def serve_webhook(
             allowed_updates=allowed_updates,
         )
     server = tornado.httpserver.HTTPServer(
-        make_web_app(app, services, secret, path, extra_routes), max_body_size=MAX_BODY
+        make_web_app(app, services, secret, path, extra_routes),
+        max_body_size=MAX_BODY,
+        body_timeout=BODY_TIMEOUT_S,
+        idle_connection_timeout=IDLE_TIMEOUT_S,
     )
     server.listen(port, listen)
     log.info("webhook listening port=%s path=/%s", port, path.strip("/"))

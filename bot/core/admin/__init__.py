@@ -154,7 +154,8 @@ def edit_values(edit: Edit, content: Content) -> tuple[str | None, str | None]:
 def describe(edit: Edit) -> str:
     """One line for the audit log and /changes (English: it is a record, not UI)."""
     if edit.kind == ADD_VARIANT:
-        return f"add question ({edit.lang}) to {edit.entry_id}: {edit.text}"
+        # not the text: it may come from /missed, typed by a user; it is in new_value once
+        return f"add question ({edit.lang}) to {edit.entry_id}"
     if edit.kind == REPLACE_ANSWER:
         return f"replace answer ({edit.lang}) of {edit.entry_id}"
     if edit.kind == MARK_REVIEWED:

@@ -121,7 +121,7 @@ async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         _ = translator(lang)
         await _send(update, context, [Reply(_("Please use admin commands in a private chat with the bot."))])  # fmt: skip
         return
-    cmd, _sep, arg = (update.effective_message.text or "").partition(" ")
+    cmd, arg = [*(update.effective_message.text or "").split(None, 1), "", ""][:2]
     name = cmd.lstrip("/").split("@", 1)[0].lower()
     user = update.effective_user.id
     await _send(update, context, await asyncio.to_thread(_flow(context).command, user, name, arg, lang))  # fmt: skip

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 import time
 
@@ -26,6 +25,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     text = f"⚠️ Bot error (update {update_id}): {type(context.error).__name__}: {context.error}"
     for admin in admins:
         try:
-            await context.bot.send_message(admin, html.escape(text[:1000]))
+            await context.bot.send_message(admin, text[:1000])  # plain text: no escaping
         except Exception:  # an admin who blocked the bot must not hide the next error
             log.warning("could not report error to an admin")

@@ -41,6 +41,7 @@ from bot.channels.telegram.render import keyboard, to_html_messages
 from bot.channels.telegram.resilience import with_retry
 from bot.core.dialogue import Button, Reply
 from bot.core.quiz import SOLO_DEFAULT
+from bot.core.untrusted import parse_int
 from bot.i18n import translator
 
 log = logging.getLogger("bot.quiz")
@@ -103,7 +104,7 @@ async def quiz_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if update.effective_chat.type != "private":
         await _to_private(update, context, lang, "quiz")
         return
-    n = int(context.args[0]) if context.args and context.args[0].isdigit() else SOLO_DEFAULT
+    n = (parse_int(context.args[0], 0) if context.args else None) or SOLO_DEFAULT
     await perform(context.application, _quiz(context).start_solo(update.effective_user.id, lang, n))
 
 
@@ -146,7 +147,8 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             return
         outs = _quiz(context).start_solo(update.effective_user.id, lang)
     else:
-        outs = _quiz(context).stay_anonymous(update.effective_user.id, int(query.data[3:]))
+        event_id = parse_int(query.data[3:], 1)
+        outs = _quiz(context).stay_anonymous(update.effective_user.id, event_id) if event_id else []
     await perform(context.application, outs)
 
 
