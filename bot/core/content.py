@@ -296,6 +296,9 @@ def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, lis
                     bad(f"sources[{j}]", "each source needs a url or a document", line)
                 elif url and not re.match(r"^https?://\S+$", str(url)):
                     bad(f"sources[{j}].url", f"not a web address: {url!r}", line)
+                elif url and re.match(r"^https?://[^/?#]+/?$", str(url)):
+                    bad(f"sources[{j}].url",
+                        f"a site's homepage: cite the page that says it ({url!r})", line)  # fmt: skip
                 sdate = s.get("date")
                 if sdate is None:
                     bad(f"sources[{j}].date", "missing: the source's own date, like 2024-05-01 "

@@ -200,6 +200,19 @@ async def test_free_text_answer(channel):
     assert "Korea" in text
 
 
+async def test_a_follow_up_keeps_the_country_and_says_so(channel):
+    await channel.say("how much does it cost to go to work in Korea?")
+    text = await channel.say("and do I need to pass a language test?")
+    assert "About South Korea" in text
+
+
+async def test_a_greeting_is_small_talk_not_an_unanswered_question(channel):
+    text = await channel.say("hello")
+    assert "don't know" not in text
+    rows = channel.services.store.conn.execute("SELECT * FROM unanswered").fetchall()
+    assert rows == []
+
+
 async def test_free_text_did_you_mean(channel):
     text = await channel.say("cost")
     assert "Did you mean" in text

@@ -456,3 +456,36 @@ def test_yaml_syntax_error_names_the_line(broken):
     line = edit("- id: esc-vientiane", "kind: centre", "kind: [centre")
     (p,) = _problems(path)
     assert p.line is not None and p.line >= line
+
+
+# --- town-centre coordinates (issue #10): never shown as a distance or an exact pin -------
+
+
+def test_a_town_centre_coordinate_is_no_distance_and_no_map_pin(directory):
+    from bot.core.centres.replies import WhereToGo
+
+    where = WhereToGo(directory)
+    approx = [p for p in directory.places if p.location and p.location.approximate]
+    assert approx, "the directory has town-centre coordinates; this test must see them"
+    turn = where.at_location(15.12, 105.80, "en")  # Pakse: the Champasak office is nearest
+    text = turn.replies[1].text
+    first = text.split("\n\n")[0]
+    assert "Champasak" in first and "km" not in first and "exact address" in first
+    data = [b.data for r in turn.replies for row in r.buttons for b in row]
+    assert all(f"v:{p.id}" not in data for p in approx)
+    assert where.venue(approx[0].id, "en") is None
+
+
+def test_an_exact_coordinate_keeps_its_distance_and_pin(directory):
+    import dataclasses
+
+    from bot.core.centres.replies import WhereToGo, place_text
+
+    place = next(p for p in directory.places if p.location and p.location.approximate)
+    exact = dataclasses.replace(
+        place, location=dataclasses.replace(place.location, approximate=False)
+    )
+    assert "1.2 km" in place_text(exact, "en", 1.2)
+    assert "km" not in place_text(place, "en", 1.2).split("\n")[0]
+    where = WhereToGo(dataclasses.replace(directory, places=(exact,)))
+    assert where.venue(exact.id, "en") is not None

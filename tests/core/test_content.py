@@ -194,3 +194,14 @@ def test_each_source_needs_its_date(content_copy):
     )
     probs = "\n".join(_problems(content_copy))
     assert f"thailand.yaml:{line}: [th-legal-ways.sources[0].date] missing" in probs
+
+
+def test_a_bare_homepage_is_no_source(content_copy):
+    path = content_copy / TH
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  sources:\n    - {title: ")
+    url_at = text.index('url: "', start) + len('url: "')
+    end = text.index('"', url_at)
+    path.write_text(text[:url_at] + "https://www.doe.go.th/" + text[end:], encoding="utf-8")
+    probs = "\n".join(_problems(content_copy))
+    assert "[th-legal-ways.sources[0].url] a site's homepage" in probs

@@ -34,6 +34,7 @@ from bot.channels.line import render
 from bot.channels.line.client import LineClient, LineSendError, ReplyTokenExpired
 from bot.core.dialogue import Button, Reply, Turn
 from bot.core.quiz import SOLO_DEFAULT, Poll
+from bot.core.untrusted import parse_int
 from bot.i18n import LANGS, translator
 
 log = logging.getLogger("bot.line")
@@ -140,13 +141,15 @@ class LineBot:
         stripped = text.strip()
         if stripped.split(" ", 1)[0].lower() == "/quiz" and user:
             arg = stripped.partition(" ")[2].strip()
-            await self.quiz(event, user, lang, int(arg) if arg.isdigit() else SOLO_DEFAULT)
+            await self.quiz(event, user, lang, parse_int(arg, 0) or SOLO_DEFAULT)
             return
         if stripped.startswith("/"):
             turn = self.services.command(stripped, lang)
             trouble = stripped.split(" ", 1)[0].lower() == "/hotline"
         else:
-            turn, trouble = self.services.dialogue.on_text(text, lang), False
+            # the conversation (for follow-up questions) is this LINE chat: user, group or room
+            chat = ("line", _source_key(event))
+            turn, trouble = self.services.dialogue.on_text(text, lang, chat=chat), False
         await self.send(event, turn, lang, trouble=trouble)
 
     async def on_postback(self, event: PostbackEvent, user: str | None, data: str) -> None:

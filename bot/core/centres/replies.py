@@ -40,9 +40,13 @@ def place_text(place: Place, lang: str, km: float | None = None) -> str:
     """A place as a few short lines: name, distance, address, services, phones, hours."""
     _ = translator(lang)
     head = f"📍 {place.name[lang]}"
-    if km is not None:
+    approximate = place.location is not None and place.location.approximate
+    if km is not None and not approximate:
         head += " — " + _("{km} km", km=_km(km))
     lines = [head]
+    if approximate:
+        # the coordinate is a town centre: a distance or a map pin would look exact
+        lines.append(_("In this town; the exact address is not known yet: ask locally."))
     if place.address:
         lines.append(place.address[lang])
     services = place.services[lang]
@@ -81,7 +85,7 @@ def _map_buttons(places: list[Place], lang: str) -> tuple[tuple[Button, ...], ..
     return tuple(
         (Button(_("🗺 Map: {name}", name=p.name[lang])[:60], f"v:{p.id}"),)
         for p in places
-        if p.location is not None
+        if p.location is not None and not p.location.approximate
     )
 
 
@@ -186,8 +190,8 @@ class WhereToGo:
             place = self.directory.place(place_id)
         except KeyError:
             return None
-        if place.location is None:
-            return None
+        if place.location is None or place.location.approximate:
+            return None  # a town-centre coordinate is no venue to walk to
         address = place.address[lang] if place.address else place.name[lang]
         loc = place.location
         return Turn([Reply("", venue=Venue(loc.lat, loc.lon, place.name[lang], address))])

@@ -21,17 +21,16 @@ async def test_menu_centres_asks_for_location_or_province(bot):
     assert "p:champasak" in bot.button_data(U) and "p:vientiane-capital" in bot.button_data(U)
 
 
-async def test_location_near_pakse_gives_champasak_first_and_map_button(bot):
+async def test_location_near_pakse_gives_champasak_first_without_a_false_exact_pin(bot):
     await bot.process(bot.fake.push_location(U, 15.12, 105.80))
     text = bot.fake.last_text(U)
     first = text.split("📍")[1]
-    assert "Champasak" in first and "km" in first
+    # the office's coordinate is the town centre: no "0.4 km", no map pin that looks exact
+    assert "Champasak" in first and "km" not in first and "exact address" in first
     assert text.count("📍") == 3
-    data = [d for d in bot.button_data(U) if d and d.startswith("v:")]
-    assert data
-    await bot.press(U, data[0])
-    venue = bot.fake.sent(U, method="sendVenue")[-1].params
-    assert abs(float(venue["latitude"]) - 15.12) < 0.1 and "Champasak" in venue["title"]
+    assert not [d for d in bot.button_data(U) if d and d.startswith("v:")]
+    assert "old or unknown" in await bot.press(U, "v:lsw-champasak", check_buttons=False)
+    assert not bot.fake.sent(U, method="sendVenue")
 
 
 async def test_location_near_thakhek_gives_khammouane_first(bot):

@@ -248,7 +248,7 @@ async def test_counsellor_close_tells_the_user_and_stops_the_relay(talk):
     assert "Case 1 closed" in group_messages(talk)[-1]["text"]
     copies = len(copies_in_group(talk))
     reply = await say(talk, "how much does it cost to work in Korea?")
-    assert "Sources:" in reply  # the FAQ answers again
+    assert "Checked: " in reply  # the FAQ answers again
     assert len(copies_in_group(talk)) == copies
     # a late counsellor message is not delivered, and the group is told
     late = await counsellor_says(talk, "one more thing", reply_to=last_copy_id(talk))
