@@ -155,20 +155,12 @@ class LineBot:
     async def on_postback(self, event: PostbackEvent, user: str | None, data: str) -> None:
         lang = await self.lang(user)
         dialogue = self.services.dialogue
-        content = dialogue.content
         rest = data.partition(":")[2]
         if data == "q" and user:
             await self.quiz(event, user, lang, SOLO_DEFAULT)
             return
         if data.startswith(render.QUIZ_OPTION) and user:
             await self.quiz_answer(event, user, data[len(render.QUIZ_OPTION) :], lang)
-            return
-        if data.startswith(render.MORE) and rest in content.by_id:
-            turn = Turn([dialogue.answer_reply(content.by_id[rest], lang)])
-            await self.send(event, turn, lang, full=True)
-            return
-        if data.startswith(render.SOURCES) and rest in content.by_id:
-            await self.send(event, Turn([sources_reply(content.by_id[rest], lang)]), lang)
             return
         if data.startswith(render.PAGE):
             page, _sep, origin = rest.partition(":")
@@ -225,7 +217,6 @@ class LineBot:
         turn: Turn,
         lang: str,
         *,
-        full: bool = False,
         origin: str | None = None,
         page: int = 0,
         trouble: bool = False,
@@ -235,7 +226,7 @@ class LineBot:
         if any(e.kind == "set_lang" for e in turn.events):
             lang = next(e.data["lang"] for e in turn.events if e.kind == "set_lang")
         turn = self._with_forget_button(turn, lang)
-        rendered = render.render_turn(turn, lang, full=full, origin=origin, page=page)
+        rendered = render.render_turn(turn, lang, origin=origin, page=page)
         if rendered.dropped:
             log.warning("line reply had %d messages over LINE's 5", rendered.dropped)
         if rendered.messages:
@@ -317,20 +308,6 @@ class LineBot:
         if len(self._langs) > LANG_CACHE:
             self._langs.popitem(last=False)
         return guess
-
-
-def sources_reply(entry, lang: str) -> Reply:
-    _ = translator(lang)
-    lines = []
-    for s in entry.sources:
-        line = f"• {s.title}"
-        if s.url:
-            line += f"\n  {s.url}"
-        lines.append(line)
-    text = "\n".join(lines) or _("No sources listed.")
-    footer = _("Checked: {date}", date=entry.reviewed.isoformat())
-    menu = ((Button(_("☰ Menu"), "m"),),)
-    return Reply(text, title=_("Sources"), footer=footer, buttons=menu)
 
 
 def _source_key(event: Event) -> str:

@@ -3,9 +3,8 @@
 LINE has no inline keyboards: buttons become quick reply buttons on the last message
 (at most 13, label at most 20 characters, postback data at most 300 characters); when a
 label must be cut, the full labels are listed, numbered, in the message text. A reply
-holds at most 5 messages, each text at most 5,000 characters. An FAQ answer is shown
-short first (its first paragraphs) with "More" and "Sources" buttons, because a LINE
-message with a long answer fills the whole screen on a phone.
+holds at most 5 messages, each text at most 5,000 characters. An FAQ answer arrives from
+the core already short (its summary) with 📖 More and 📚 Sources buttons, as on Telegram.
 """
 
 from __future__ import annotations
@@ -32,9 +31,6 @@ MAX_TEXT = 5000
 MAX_LABEL = 20
 MAX_DATA = 300
 MAX_QUICK = 13
-SHORT_CHARS = 300  # an answer's first paragraphs up to about this length are shown first
-MORE = "more:"  # postback: the whole answer of an entry
-SOURCES = "src:"  # postback: an entry's sources
 PAGE = "pg:"  # postback: pg:<page>:<data of the button that made the long list>
 QUIZ_OPTION = "qo:"  # postback: qo:<poll id>:<option index>
 
@@ -73,17 +69,6 @@ def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
     return [c for c in chunks if c] or [""]
 
 
-def short_text(text: str) -> tuple[str, bool]:
-    """The answer's first paragraphs (about SHORT_CHARS); True when something was left out."""
-    paras = [p for p in text.split("\n\n") if p.strip()]
-    out: list[str] = []
-    for para in paras:
-        out.append(para)
-        if sum(len(p) for p in out) >= SHORT_CHARS:
-            break
-    return "\n\n".join(out), len(out) < len(paras)
-
-
 @dataclass
 class Rendered:
     """Messages ready for one reply (<= 5), and whether anything had to be dropped."""
@@ -92,38 +77,21 @@ class Rendered:
     dropped: int = 0
 
 
-def reply_text(reply: Reply, lang: str, full: bool = False) -> tuple[str, list[Button]]:
-    """The text of one reply on LINE and the extra buttons it needs (More, Sources)."""
-    _ = translator(lang)
-    extra: list[Button] = []
-    text = reply.text
-    footer = reply.footer
-    # the core already sends an entry's summary first with 📖 More / 📚 Sources buttons;
-    # only an answer without them (no summary written yet) is cut here
-    core_short = any(
-        b.data and b.data.startswith(("fa:", "fs:")) for row in reply.buttons for b in row
-    )
-    if reply.entry_id and not full and not core_short:
-        text, cut = short_text(text)
-        if cut:
-            extra.append(Button(_("More"), MORE + reply.entry_id))
-        extra.append(Button(_("Sources"), SOURCES + reply.entry_id))
-        footer = None  # the sources are one tap away
-    parts = [p for p in (reply.title, text, footer) if p]
-    return "\n\n".join(parts), extra
+def reply_text(reply: Reply) -> str:
+    """The text of one reply on LINE. An FAQ answer comes from the core already short, with
+    📖 More and 📚 Sources buttons (fa:/fs:), like on Telegram."""
+    return "\n\n".join(p for p in (reply.title, reply.text, reply.footer) if p)
 
 
-def render_turn(
-    turn: Turn, lang: str, *, full: bool = False, origin: str | None = None, page: int = 0
-) -> Rendered:
+def render_turn(turn: Turn, lang: str, *, origin: str | None = None, page: int = 0) -> Rendered:
     """A Turn as LINE messages: each reply's text (split at 5,000 characters), places as
-    location messages, every button as a quick reply on the last message. `full`: answers
-    whole (the More button); `origin`, `page`: which part of a long button list to show."""
+    location messages, every button as a quick reply on the last message. `origin`, `page`:
+    which part of a long button list to show."""
     texts: list[Message | str] = []
     buttons: list[Button] = []
     location: Reply | None = None
     for reply in turn.replies:
-        text, extra = reply_text(reply, lang, full)
+        text = reply_text(reply)
         if text:
             texts.extend(split_text(text))
         if reply.venue:
@@ -133,7 +101,6 @@ def render_turn(
                     title=v.title[:100], address=v.address[:100], latitude=v.lat, longitude=v.lon
                 )
             )
-        buttons.extend(extra)  # More and Sources first: the next thing to tap
         for row in reply.buttons:
             buttons.extend(b for b in row if b.data or b.url)
         if reply.request_location:

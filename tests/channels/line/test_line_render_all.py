@@ -8,7 +8,6 @@ import json
 
 from linebot.v3.messaging import ReplyMessageRequest
 
-from bot.channels.line.handler import sources_reply
 from bot.channels.line.render import render_turn
 from bot.core.dialogue_types import Turn
 from tools.fakeline import openapi
@@ -27,7 +26,8 @@ def _turns(dialogue):
             yield lang, Turn([dialogue.category_reply(cat, lang)])
         for entry in content.entries:
             yield lang, Turn([dialogue.answer_reply(entry, lang)])
-            yield lang, Turn([sources_reply(entry, lang)])
+            yield lang, Turn([dialogue.answer_reply(entry, lang, full=True)])  # 📖 More
+            yield lang, Turn([dialogue.sources_reply(entry, lang)])  # 📚 Sources
         for province in where.directory.provinces:
             yield lang, where.province(province.id, lang) or Turn([])
         for country in ("TH", "KR", "JP"):
@@ -40,17 +40,16 @@ def test_every_reply_fits_line(loaded):
     schema = spec.request_schema(op)
     problems, checked = [], 0
     for lang, turn in _turns(loaded.dialogue):
-        for full in (False, True):
-            for page in (0, 1):
-                rendered = render_turn(turn, lang, full=full, origin="c:x", page=page)
-                if not rendered.messages:
-                    continue
-                assert rendered.dropped == 0
-                request = ReplyMessageRequest(reply_token="t", messages=rendered.messages)
-                body = json.loads(request.to_json())
-                found = spec.check(schema, body) + openapi.quick_reply_problems(body)
-                problems += [f"{turn.replies[0].title or turn.replies[0].text[:30]}: {p}"
-                             for p in found]  # fmt: skip
-                checked += 1
+        for page in (0, 1):
+            rendered = render_turn(turn, lang, origin="c:x", page=page)
+            if not rendered.messages:
+                continue
+            assert rendered.dropped == 0
+            request = ReplyMessageRequest(reply_token="t", messages=rendered.messages)
+            body = json.loads(request.to_json())
+            found = spec.check(schema, body) + openapi.quick_reply_problems(body)
+            problems += [f"{turn.replies[0].title or turn.replies[0].text[:30]}: {p}"
+                         for p in found]  # fmt: skip
+            checked += 1
     assert checked > 300
     assert problems == []
