@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.app.runtime import matcher_for
 from bot.core.content import load_content
 from bot.core.dialogue import Dialogue
-from bot.core.matching import Matcher
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content"
@@ -24,7 +24,7 @@ def content():
 
 @pytest.fixture(scope="session")
 def matcher(content):
-    return Matcher(content)
+    return matcher_for(content)  # the one `loaded` uses too (built once)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.app.runtime import Live, Services
+from bot.app.runtime import Live, Services, matcher_for
 from bot.core import admin as core
 from bot.core.content import Content, default_overlay_path, source_name
 from bot.core.dialogue import Dialogue
@@ -155,7 +155,7 @@ class ContentEditor:
             return None, prepared
         live = self.services.loaded
         hint = self._previewed
-        matcher = _same_matcher(prepared.content, hint) or Matcher(prepared.content)
+        matcher = _same_matcher(prepared.content, hint) or matcher_for(prepared.content)
         after = Dialogue(prepared.content, matcher, live.dialogue.directory)
         self._previewed = Live(prepared.content, after, live.bank)
         return preview(edit, live.content, after, lang, nonce), None

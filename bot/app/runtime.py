@@ -13,7 +13,9 @@ from __future__ import annotations
 import copy
 import logging
 import random
+import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,11 +78,35 @@ def load_live(
 
 def _matcher(content: Content, previous: Live | None) -> Matcher:
     """A new Matcher, or the previous one when it indexes the same entries."""
-    if previous is not None:
-        old = previous.content
-        if old.entries == content.entries and old.topics == content.topics:
-            return previous.dialogue.matcher
-    return Matcher(content)
+    if previous is not None and _same_index(previous.content, content):
+        return previous.dialogue.matcher
+    return matcher_for(content)
+
+
+# Matchers in use, held weakly: content with the same entries as one of them (an undo back
+# to what is served, a restart or a second runtime in the same process) shares it instead
+# of building another (~1.5 s of CPU, ~30 MB). An index never changes once built; one that
+# nothing serves any more is freed as before.
+_MATCHERS: list[weakref.ref[Matcher]] = []
+_MATCHERS_LOCK = threading.Lock()
+
+
+def matcher_for(content: Content) -> Matcher:
+    """The Matcher for `content`'s entries: one still in use for the same entries, or new."""
+    with _MATCHERS_LOCK:
+        live = [m for m in (ref() for ref in _MATCHERS) if m is not None]
+        _MATCHERS[:] = [weakref.ref(m) for m in live]
+        for matcher in live:
+            if _same_index(matcher.content, content):
+                return matcher
+    matcher = Matcher(content)
+    with _MATCHERS_LOCK:
+        _MATCHERS.append(weakref.ref(matcher))
+    return matcher
+
+
+def _same_index(a: Content, b: Content) -> bool:
+    return a.entries == b.entries and a.topics == b.topics
 
 
 class Services:

@@ -102,15 +102,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question, or every line of standard input, as the bot would."""
+    from bot.app.runtime import matcher_for
     from bot.core.dialogue import Dialogue
-    from bot.core.matching import Match, Matcher
+    from bot.core.matching import Match
     from bot.core.smalltalk import small_talk
     from bot.core.text import language_of
 
     content = _load_or_report(_content_dir(args), _overlay_path(args))
     if content is None:
         return 1
-    matcher = Matcher(content)
+    matcher = matcher_for(content)
     dialogue = Dialogue(content, matcher)
     questions = (
         [" ".join(args.question)] if args.question else (ln.rstrip("\n") for ln in sys.stdin)

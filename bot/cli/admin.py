@@ -82,7 +82,7 @@ def cmd_missed(
     args: argparse.Namespace, content_dir: Callable, overlay_path: Callable | None = None
 ) -> int:
     """Questions the bot could not answer, near-duplicates grouped, most frequent first."""
-    from bot.core.matching import Matcher
+    from bot.app.runtime import matcher_for
     from bot.storage import admin as db
 
     store = _store(args)
@@ -90,7 +90,7 @@ def cmd_missed(
     if store is None or content is None:
         return 1
     rows = db.unanswered_since(store, time.time() - args.days * 86400, core.MAX_MISSED_ROWS)
-    matcher = Matcher(content)
+    matcher = matcher_for(content)
     groups = core.group_missed(rows)
     if not args.all:
         groups = core.still_missed(groups, matcher.match)

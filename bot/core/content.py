@@ -8,14 +8,17 @@ returned (ContentError instead), so the bot keeps serving the last good content.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.core.errors import ContentError, Problem
 from bot.core.text import fold
-from bot.core.yamlsrc import LineDict, LineList, check_fields, load_yaml
+from bot.core.yamlsrc import LineDict, LineList, check_fields, load_yaml, parse_yaml
 
 LANGS = ("lo", "en")
 VARIANT_LANGS = ("lo", "en", "th", "rom")
@@ -114,17 +117,37 @@ def _rel(path: Path, root: Path) -> str:
         return str(path)
 
 
-def load_topics(path: Path, name: str) -> tuple[dict[str, dict[str, str]], list[Problem]]:
-    """topics.yaml: category -> {topic id: what people want to know}."""
-    if not path.exists():
+def load_topics(
+    path: Path, name: str, text: str | None = None
+) -> tuple[dict[str, dict[str, str]], list[Problem]]:
+    """topics.yaml: category -> {topic id: what people want to know}. `text`: the file's
+    text, already read."""
+    if text is None and not path.exists():
         return {}, []
     try:
-        data = load_yaml(path, name)
+        data = load_yaml(path, name) if text is None else parse_yaml(text, name)
     except ContentError as exc:
         return {}, exc.problems
     if not isinstance(data, dict):
         return {}, [Problem(name, 1, "", "expected a mapping of category -> topics")]
     return {str(c): dict(t or {}) for c, t in data.items()}, []
+
+
+# Loaded FAQs by a digest of everything they are made from (each file's name and text, the
+# overlay's), so loading unchanged files again (a /reload, an admin save's checks, a restart
+# in tests) skips parsing and checking ~100 entries. A changed file is a new digest; loads
+# with problems are never kept. Entries are frozen; each caller gets its own Content.
+_LOADED: OrderedDict[bytes, tuple[tuple[Entry, ...], dict[str, dict[str, str]]]] = OrderedDict()
+_LOADED_MAX = 4
+_LOADED_LOCK = threading.Lock()
+
+
+def _read(path: Path) -> str | None:
+    """A file's text, or None when it cannot be read (the loader then reports it)."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def load_content(
@@ -137,27 +160,81 @@ def load_content(
     applied on top; raise ContentError listing every problem. `overlay_path` is where the
     edits live (BOT_OVERLAY; default content/overlay.yaml), `overlay_text` stands in for
     that file (an edit is checked this way before it is written; docs/ADMIN.md)."""
-    from bot.core.overlay import apply_overlay  # overlay builds on this module
-
     root = Path(root) if root else default_content_dir()
     overlay = default_overlay_path(root) if overlay_path is None else Path(overlay_path)
-    problems: list[Problem] = []
-    entries: list[Entry] = []
-    raws: list[tuple[LineDict, str, str]] = []
     if not root.is_dir():
         raise ContentError([Problem(str(root), None, "", "folder not found")])
     faq_dir = root / "faq"
     files = sorted(faq_dir.glob("*.yaml")) + sorted(faq_dir.glob("*.yml"))
     if not files:
         raise ContentError([Problem(_rel(faq_dir, root), None, "", "no FAQ files (*.yaml) found")])
+    # every input read once, here: the digest and the load see the same texts
+    topics_path = root / "topics.yaml"
+    has_topics = topics_path.exists()
+    inputs = [(_rel(p, root), _read(p)) for p in files]
+    inputs.append((_rel(topics_path, root), _read(topics_path) if has_topics else ""))
+    if overlay_text is None and overlay.exists():
+        overlay_text = _read(overlay)
+        if overlay_text is None:  # unreadable: the overlay step reports it
+            return _load(root, overlay, files, None, None)
+    if any(text is None for _name, text in inputs):  # an unreadable file: reported there
+        return _load(root, overlay, files, None, overlay_text)
+    inputs.append((_rel(overlay, root), overlay_text))  # None: no overlay
+    digest = hashlib.blake2b(f"{has_topics}".encode(), digest_size=20)
+    for name, text in inputs:
+        digest.update(f"{len(name)}:{name}{len(text or '')}:{text is None}:".encode())
+        digest.update((text or "").encode("utf-8", "surrogatepass"))
+    key = digest.digest()
+    with _LOADED_LOCK:
+        hit = _LOADED.get(key)
+        if hit:
+            _LOADED.move_to_end(key)
+    if hit is None:
+        texts = {name: text for name, text in inputs[:-1] if text is not None}
+        content = _load(root, overlay, files, texts, overlay_text, has_topics)
+        with _LOADED_LOCK:
+            _LOADED[key] = (content.entries, content.topics)
+            while len(_LOADED) > _LOADED_MAX:
+                _LOADED.popitem(last=False)
+        hit = (content.entries, content.topics)
+    entries, topics = hit
+    return Content(
+        entries,
+        {e.id: e for e in entries},
+        {c: dict(t) for c, t in topics.items()},
+        str(root),
+        str(overlay),
+    )
+
+
+def _load(
+    root: Path,
+    overlay: Path,
+    files: list[Path],
+    texts: dict[str, str] | None,
+    overlay_text: str | None,
+    has_topics: bool = True,
+) -> Content:
+    """load_content's work; `texts`: the files' texts by name, already read (else read here)."""
+    from bot.core.overlay import apply_overlay  # overlay builds on this module
+
+    def parse(path: Path, name: str) -> Any:
+        return load_yaml(path, name) if texts is None else parse_yaml(texts[name], name)
+
+    problems: list[Problem] = []
+    entries: list[Entry] = []
+    raws: list[tuple[LineDict, str, str]] = []
     topics_name = _rel(root / "topics.yaml", root)
-    topics, topic_problems = load_topics(root / "topics.yaml", topics_name)
+    if texts is None or not has_topics:  # read here, or no topics.yaml
+        topics, topic_problems = load_topics(root / "topics.yaml", topics_name)
+    else:
+        topics, topic_problems = load_topics(root / "topics.yaml", topics_name, texts[topics_name])
     problems += topic_problems
     unread = False  # a file that did not load: its ids are missing, so skip cross-checks
     for path in files:
         name = _rel(path, root)
         try:
-            data = load_yaml(path, name)
+            data = parse(path, name)
         except ContentError as exc:
             problems += exc.problems
             unread = True
