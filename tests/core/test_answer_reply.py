@@ -8,10 +8,13 @@ import pytest
 
 from bot.core.content import Content
 from bot.core.dialogue import Dialogue
+from bot.core.matching import Matcher
 
 
-@pytest.fixture
-def dialogue(content):
+@pytest.fixture(scope="module")
+def edited(content):
+    """The content with kr-eps's summary changed and th-costs's removed, and its matcher
+    (built once: it never changes)."""
     entries = tuple(
         dataclasses.replace(e, summary={"lo": f"ສັ້ນ {e.id}", "en": f"Short answer of {e.id}."})
         if e.id == "kr-eps"
@@ -20,7 +23,13 @@ def dialogue(content):
         else e
         for e in content.entries
     )
-    return Dialogue(Content(entries, {e.id: e for e in entries}, content.topics))
+    edited = Content(entries, {e.id: e for e in entries}, content.topics)
+    return edited, Matcher(edited)
+
+
+@pytest.fixture
+def dialogue(edited):
+    return Dialogue(*edited)
 
 
 def _data(reply):

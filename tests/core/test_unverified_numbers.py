@@ -80,9 +80,9 @@ def test_no_quiz_question_shows_an_unverified_number(unverified):
 
 @pytest.mark.parametrize("lang", ["lo", "en"])
 def test_hotline_lists_the_bot_sends_never_show_an_unverified_number(
-    content, directory, unverified, lang
+    content, matcher, directory, unverified, lang
 ):
-    dialogue = Dialogue(content, directory=directory)
+    dialogue = Dialogue(content, matcher, directory)
     texts = [dialogue.hotlines(lang).replies[0].text]
     texts += [dialogue.on_button(f"ha:{c}", lang).replies[0].text for c in ("TH", "KR", "JP")]
     found = [k for t in texts for k in _numbers_in(t) & unverified]
