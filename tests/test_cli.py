@@ -11,11 +11,15 @@ from pathlib import Path
 import pytest
 
 from bot.cli import build_parser
+from tests.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run(*args, stdin=None, env=None):
+def _run(*args, stdin=None, env=None, process=False):
+    """`python -m bot ...`: in this process (tests/cli.py), or a real one with `process`."""
+    if not process:
+        return run_cli(*args, stdin=stdin, env={**os.environ, **(env or {})})
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         cwd=ROOT,
@@ -29,7 +33,7 @@ def _run(*args, stdin=None, env=None):
 
 def test_ask_json_one_object_per_line_in_order():
     questions = ["How much does it cost to go to Korea?", "ເບີໂທສຸກເສີນ", "asdf qwer", ""]
-    p = _run("ask", "--json", stdin="\n".join(questions) + "\n")
+    p = _run("ask", "--json", stdin="\n".join(questions) + "\n", process=True)  # as score.py
     assert p.returncode == 0, p.stderr
     rows = [json.loads(line) for line in p.stdout.splitlines()]
     assert [r["query"] for r in rows] == questions
@@ -70,6 +74,6 @@ def test_every_verb_has_help(verb):
 
 
 def test_run_without_token_explains(tmp_path):
-    p = _run("run", env={"TELEGRAM_BOT_TOKEN": "", "BOT_DB": str(tmp_path / "x.db")})
+    p = _run("run", env={"TELEGRAM_BOT_TOKEN": "", "BOT_DB": str(tmp_path / "x.db")}, process=True)
     assert p.returncode == 2
     assert "TELEGRAM_BOT_TOKEN" in p.stderr and "chat" in p.stderr

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.content import load_content
 from bot.core.validate import validate_all
+from tests.cli import run_cli
 
 ROOT = Path(__file__).resolve().parents[1]
 ODD = "zebra crossing permit for korea work"  # no FAQ entry answers it
@@ -26,15 +26,9 @@ def _settings(tmp_path: Path, **env: str) -> Settings:
 
 
 def _run(*args: str, env: dict[str, str], cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    """`python -m bot ...` with `env` and no other BOT_ setting, in this process (tests/cli.py)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**clean, "PYTHONPATH": str(ROOT), **env},
-    )
+    return run_cli(*args, env={**clean, "PYTHONPATH": str(ROOT), **env}, cwd=cwd)
 
 
 # --- the setting ---------------------------------------------------------------------------
