@@ -153,8 +153,14 @@ class Services:
             loaded = load_live(root, content.overlay_path or None, content, True, hint)
         except ContentError as exc:
             return exc.problems
-        self.loaded = loaded
+        self._serve(loaded)
         return []
+
+    def _serve(self, loaded: Live) -> None:
+        """Swap in new content; conversations keep their thread (the last answer's
+        country, for a follow-up) across the swap."""
+        loaded.dialogue.context = self.loaded.dialogue.context
+        self.loaded = loaded
 
     def reload(self) -> list:
         """Re-read content/ and the overlay from disk; swap them in only if all is valid.
@@ -174,7 +180,7 @@ class Services:
             loaded = load_live(root, overlay, content, strict=True, previous=self.loaded)
         except ContentError as exc:  # the files changed on disk between check and load
             return exc.problems
-        self.loaded = loaded
+        self._serve(loaded)
         return []
 
     def purge_old_records(self, retention_days: int) -> dict[str, int]:

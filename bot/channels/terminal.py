@@ -93,7 +93,7 @@ class TerminalChat:
         elif choice.data == QUIZ_BUTTON:
             self.quiz(SOLO_DEFAULT)
         else:
-            self.turn(self.services.dialogue.on_button(choice.data or "", self.lang))
+            self.turn(self.services.dialogue.on_button(choice.data or "", self.lang, CHAT_USER_ID))
 
     def quiz(self, n: int) -> None:
         self.outs(self.services.quiz.start_solo(CHAT_USER_ID, self.lang, n))

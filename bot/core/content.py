@@ -147,7 +147,10 @@ def load_content(
     if not root.is_dir():
         raise ContentError([Problem(str(root), None, "", "folder not found")])
     faq_dir = root / "faq"
-    files = sorted(faq_dir.glob("*.yaml")) + sorted(faq_dir.glob("*.yml"))
+    # by name without the extension: korea.yaml (the overview) before korea-working.yaml
+    files = sorted(
+        [*faq_dir.glob("*.yaml"), *faq_dir.glob("*.yml")], key=lambda p: (p.stem, p.name)
+    )
     if not files:
         raise ContentError([Problem(_rel(faq_dir, root), None, "", "no FAQ files (*.yaml) found")])
     topics_name = _rel(root / "topics.yaml", root)

@@ -257,15 +257,19 @@ class Dialogue:
         return self.where.at_location(lat, lon, lang)
 
     # --- buttons ------------------------------------------------------------------
-    def on_button(self, data: str, lang: str) -> Turn:
-        """A pressed inline button; data we did not create gets a polite answer."""
+    def on_button(self, data: str, lang: str, chat: Hashable | None = None) -> Turn:
+        """A pressed inline button; data we did not create gets a polite answer. `chat`:
+        the conversation, so an entry picked from suggestions sets its country."""
         head, _sep, rest = (data or "").partition(":")
         if head == "m":
             return self.menu(lang)
         if head == "c" and rest in self.content.categories:
             return Turn([self.category_reply(rest, lang)])
         if head == "f" and rest in self.content.by_id:
-            return Turn([self.answer_reply(self.content.by_id[rest], lang)])
+            entry = self.content.by_id[rest]
+            if entry.country:  # "and how much?" after picking a Korea entry means Korea
+                self.context.remember(chat, entry.country, entry.id)
+            return Turn([self.answer_reply(entry, lang)])
         if head == "fa" and rest in self.content.by_id:
             return Turn([self.answer_reply(self.content.by_id[rest], lang, full=True)])
         if head == "fs" and rest in self.content.by_id:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.core.content import Content
+from bot.core.content import STAGES, Content
 from bot.core.text import (
     countries_in,
     fold,
@@ -59,6 +59,7 @@ NORM_CAP_PCT = 0.9  # question length counts up to this percentile of variant le
 MIN_IDF = 0.4  # features in most entries carry little information: not looked up (speed)
 COVER_GRAMS = 0.6  # a typo'd token is covered when this share of its 3-grams is in the entry
 ANSWER_TEXT_CREDIT = 1.0  # a question word found only in the entry's answer text
+INFORMATIVE_IDF = 1.0  # a word in fewer than about a third of the entries says something
 MAX_QUERY_CHARS = 400  # a question longer than this is cut (a pasted message, not a question)
 # second opinion: a naive Bayes model of each entry's words (all its variants), asked
 # about the best few entries only; it knows which words one entry uses and its
@@ -258,6 +259,13 @@ class Index:
         head = [(ei, s + NB_WEIGHT * sh / total) for (ei, s), sh in zip(head, shares, strict=True)]
         return sorted(head, key=lambda kv: kv[1], reverse=True) + ranked[NB_TOP:]
 
+    def says_more_than_a_country(self, key: str) -> bool:
+        """Does the (folded) question have a word with information besides a country
+        name? "work korea" has not ("work" is in most entries); "korea visa" has."""
+        toks = list(dict.fromkeys(tokens(key, folded=True)))
+        rest = without_countries(toks)
+        return any(self.idf.get(t, self.idf_unknown) >= INFORMATIVE_IDF for t in rest)
+
     def coverage(self, question: str, entry_id: str, country: str | None = None) -> float:
         """How much of the question's information the entry's variants cover (0-1).
 
@@ -355,18 +363,37 @@ class Matcher:
     def __init__(self, content: Content):
         self.content = content
         self.index = Index(content)
+        # per country, its first entries in the journey's order (before going first)
+        self._overview: dict[str, tuple[str, ...]] = defaultdict(tuple)
+        for country in {e.country for e in content.entries if e.country}:
+            entries = [e for e in content.entries if e.country == country]
+            entries.sort(key=lambda e: STAGES.index(e.stage) if e.stage in STAGES else len(STAGES))
+            self._overview[country] = tuple(e.id for e in entries[:MAX_SUGGESTIONS])
 
     def match(self, question: str, country: str | None = None) -> Match:
         """`country`: the destination to assume when the question names none."""
+        key = fold(question[:MAX_QUERY_CHARS])
+        named = countries_in(key, folded=True)
+        if len(named) == 1 and not self.index.says_more_than_a_country(key):
+            # "Korea", "work japan": no question yet; offer the country's first topics
+            ids = self._overview[next(iter(named))]
+            return Match(None, 0.0, "suggest", ids, ids[0] if ids else None)
         ranked = self.index.entry_scores(question, country)
         if not ranked:
             return decide(ranked)
         m = decide(ranked, self.index.coverage(question, ranked[0][0], country))
         if m.decision == "answer" and repetitive(question):
             # "MOU MOU MOU ...": a word typed over and over is not a question
-            return Match(
-                None, m.score, "suggest", (m.id, *m.suggestions)[:MAX_SUGGESTIONS], m.best, m.ranked
-            )
+            m = Match(None, m.score, "suggest", (m.id, *m.suggestions), m.best, m.ranked)
+        where = named or frozenset([country] if country else [])
+        if where:
+            # never offer the Thailand entry for a question about Korea
+            by_id = self.content.by_id
+            keep = tuple(i for i in m.suggestions if by_id[i].country in (None, *where))
+            decision = "none" if m.decision == "suggest" and not keep else m.decision
+            m = Match(m.id, m.score, decision, keep, m.best, m.ranked)
+        if len(m.suggestions) > MAX_SUGGESTIONS:
+            m = Match(m.id, m.score, m.decision, m.suggestions[:MAX_SUGGESTIONS], m.best, m.ranked)
         return m
 
 

@@ -136,3 +136,17 @@ def test_a_romanised_question_is_answered_in_lao_and_english(chat, content, lang
     answer = content.by_id["kr-costs"].summary  # the short answer first, in both languages
     assert answer["lo"] in reply and answer["en"] in reply
     assert "You wrote in" not in reply and "ທ່ານຂຽນ" not in reply
+
+
+def test_an_entry_picked_from_buttons_sets_the_country_for_the_next_question(
+    content, matcher, clock
+):
+    """Suggestions are buttons: picking the Korea entry means the next "and how much?"
+    is about Korea, as if the bot had answered it directly."""
+    dialogue = Dialogue(content, matcher, context=Context(clock))
+    assert dialogue.on_text("how much does it cost?", "en", chat=7).replies  # no country yet
+    assert dialogue.on_button("f:kr-eps", "en", chat=7).replies
+    turn = dialogue.on_text("how much does it cost?", "en", chat=7)
+    asked = next(e.data for e in turn.events if e.kind == "asked")
+    assert (asked["decision"], asked["entry"]) == ("answer", "kr-costs")
+    assert turn.replies[0].text.startswith("About South Korea")

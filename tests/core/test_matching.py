@@ -173,3 +173,18 @@ def test_second_opinion_moves_only_the_head_and_adds_at_most_its_weight(matcher)
         else:
             assert abs(added) <= 0.11
     assert max(s - before[e] for e, s in after) > 1.0  # it did say something
+
+
+@pytest.mark.parametrize("question", ["korea", "work korea", "ເກົາຫຼີ", "pai het viak kaoli"])
+def test_a_country_alone_offers_that_countrys_first_topics(matcher, question):
+    m = matcher.match(question)
+    assert m.decision == "suggest"
+    assert m.suggestions[0] == "kr-eps"  # the overview first, not a detail of it
+    assert all(s.startswith("kr-") for s in m.suggestions)
+
+
+def test_suggestions_for_a_question_about_korea_are_about_korea(matcher):
+    for question in ("korea visa", "korea how long can i stay"):
+        m = matcher.match(question)
+        assert m.decision != "answer" or m.id.startswith("kr-")
+        assert all(not s.startswith(("th-", "jp-")) for s in m.suggestions), m.suggestions

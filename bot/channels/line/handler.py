@@ -172,7 +172,7 @@ class LineBot:
             await self.send(event, dialogue.forget(lang), lang)
             return
         trouble = data in TROUBLE_BUTTONS or data.startswith("ha:")  # help lines, at home or abroad
-        turn = dialogue.on_button(data, lang)
+        turn = dialogue.on_button(data, lang, chat=("line", _source_key(event)))
         await self.send(event, turn, lang, origin=data, trouble=trouble)
 
     # --- quiz (LINE has no quiz polls: a question with one button per option) -----------

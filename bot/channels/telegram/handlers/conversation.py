@@ -33,7 +33,8 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    turn = services(context).dialogue.on_button(query.data or "", user_lang(update, context))
+    chat = query.message.chat.id if query.message else None  # a picked entry sets the country
+    turn = services(context).dialogue.on_button(query.data or "", user_lang(update, context), chat)
     await query.answer(turn.toast[:200] if turn.toast else None)
     await send_turn(update, context, turn)
 
