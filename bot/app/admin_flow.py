@@ -86,7 +86,7 @@ class AdminFlow:
         self._state(admin_id)["await"] = {"kind": "new"}
         qlang = core.variant_lang(question) if question else "en"
         template = ui.new_entry_template(self.editor.today(), question, qlang)
-        return [ui.new_entry_intro(lang), Reply(template)]
+        return [ui.new_entry_intro(lang, from_missed=bool(question)), Reply(template)]
 
     def _missed_groups(self) -> list[core.MissedGroup]:
         return reports.missed_groups(self.services, self.editor.clock(), MISSED_DAYS)
@@ -154,12 +154,16 @@ class AdminFlow:
             state.pop("pending", None)
             state.pop("await", None)
             return [Reply(_("Cancelled. Nothing was changed."))]
-        if head in ("ma", "mn") and args:
+        if head in ("ma", "mu", "mn") and args:
             group = core.find_group(self._missed_groups(), args[0])
             if group is None:
                 return [Reply(_("That list is out of date. Send /missed again."))]
-            if head == "ma" and len(args) == 2 and args[1] in content.by_id:
-                lang_of = core.variant_lang(group.text)
+            if head in ("ma", "mu") and len(args) == 2 and args[1] in content.by_id:
+                if head == "ma":  # which text? what users typed may name or identify someone
+                    state.pop("pending", None)
+                    state["await"] = {"kind": "mq", "id": args[1]}
+                    return ui.ask_for_missed_variant(group, content.by_id[args[1]], lang)
+                lang_of = core.variant_lang(group.text)  # "Use as is": the admin chose it
                 edit = core.Edit(core.ADD_VARIANT, args[1], lang_of, group.text)
                 return self._preview(admin_id, edit, lang)
             if head == "mn":
@@ -176,6 +180,9 @@ class AdminFlow:
             return [edit] if isinstance(edit, Reply) else self._preview(admin_id, edit, lang)
         if document or not text:
             return [Reply(_("Please send text, or /cancel."))]
+        if wait.get("kind") == "mq":  # the text to add for a missed question, as chosen
+            edit = core.Edit(core.ADD_VARIANT, wait["id"], core.variant_lang(text), text)
+            return self._preview(admin_id, edit, lang)
         kind = core.ADD_VARIANT if wait.get("kind") == "q" else core.REPLACE_ANSWER
         return self._preview(admin_id, core.Edit(kind, wait["id"], wait["lang"], text), lang)
 

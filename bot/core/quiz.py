@@ -46,6 +46,22 @@ SOLO_MAX = 10
 EVENT_DEFAULT = 10
 EVENT_MAX = 20
 NAME_MAX = 32
+NAME_CONFIRM_S = 3600  # a proposed leaderboard name waits this long for ✅ Yes
+
+# Callback data of the quiz's buttons (Telegram allows 64 bytes; all in one place):
+#   q             play a solo round
+#   qn:<event>    ✏️ set (or change) my leaderboard name: the next text is the name
+#   qy:<event>    ✅ yes, show the proposed name
+#   qa:<event>    ❌ stay anonymous ("Participant N")
+PLAY = "q"
+NAME_ASK = "qn:"
+NAME_YES = "qy:"
+NAME_ANON = "qa:"
+NAME_PREFIXES = (NAME_ASK, NAME_YES, NAME_ANON)
+# quiz_participants.naming: 0 no name asked for; 2 the person tapped ✏️ (or sent /name)
+# and their next text is the name proposed. (1 meant "asked at joining" before names
+# became explicit; such old rows are not asked any more.)
+NAMING_NONE, NAMING_ASKED = 0, 2
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed
 CODE_LEN = 6
 
@@ -419,6 +435,61 @@ def clean_name(text: str) -> str | None:
     return text or None
 
 
+# --- the leaderboard name: only when the person asks for one, and only once confirmed ------
+def name_candidate(text: str) -> str | None:
+    """The name proposed by text typed after ✏️ (or /name): None when it reads as a
+    question or is longer than a name, so it goes to the FAQ as usual."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > NAME_MAX or "?" in stripped:
+        return None
+    return clean_name(stripped)
+
+
+def name_button(data: str) -> tuple[str, int] | None:
+    """A quiz name button's (prefix, event id), or None if the data is not one."""
+    for prefix in NAME_PREFIXES:
+        if data.startswith(prefix):
+            event_id = parse_int(data[len(prefix) :], 1)
+            return (prefix, event_id) if event_id is not None else None
+    return None
+
+
+def name_offer(event_id: int, lang: str) -> tuple[tuple[Button, ...], ...]:
+    """The button under "You joined …": without a tap the person stays "Participant N"."""
+    _ = translator(lang)
+    return ((Button(_("✏️ Set my leaderboard name"), f"{NAME_ASK}{event_id}"),),)
+
+
+def name_ask(lang: str) -> Reply:
+    _ = translator(lang)
+    return Reply(
+        _(
+            "Type the name to show on the leaderboard (up to {n} characters). "
+            "It does not need to be your real name.",
+            n=NAME_MAX,
+        )
+    )
+
+
+def name_confirm(name: str, event_id: int, lang: str) -> Reply:
+    """Show it or not: nothing is stored before ✅ Yes."""
+    _ = translator(lang)
+    buttons = (
+        (
+            Button(_("✅ Yes"), f"{NAME_YES}{event_id}"),
+            Button(_("✏️ Change"), f"{NAME_ASK}{event_id}"),
+        ),
+        (Button(_("❌ Stay anonymous"), f"{NAME_ANON}{event_id}"),),
+    )
+    return Reply(_("Show “{name}” on the leaderboard?", name=name), buttons=buttons)
+
+
+def name_shown(name: str | None, number: int, lang: str) -> Reply:
+    _ = translator(lang)
+    shown = display_name(name, number, lang)
+    return Reply(_("On the leaderboard you are: {name}", name=shown))
+
+
 def new_code(rng: random.Random) -> str:
     return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LEN))
 
@@ -471,7 +542,7 @@ def solo_result(correct: int, total: int, missed_faq: list[tuple[str, str]], lan
     if missed_faq:
         text += "\n\n" + _("Read more about the questions you missed:")
         rows += [(Button(title, f"f:{fid}"),) for fid, title in missed_faq[:5]]
-    rows.append((Button(_("🎯 Play again"), "q"), Button(_("☰ Menu"), "m")))
+    rows.append((Button(_("🎯 Play again"), PLAY), Button(_("☰ Menu"), "m")))
     return Reply(text, title=_("Quiz result"), buttons=tuple(rows))
 
 

@@ -57,3 +57,68 @@ def test_stats_gives_text_and_a_chart(content_copy, tmp_path, loaded):
     assert "Statistics" in _text(outs)
     chart = [o for o in outs if isinstance(o, Chart)]
     assert chart and chart[0].png.startswith(b"\x89PNG")
+
+
+# --- /missed: the admin chooses the text that is added (issue 13, finding 10) ---------------
+PERSONAL = "my boss somchai took my passport call me 020 5555 1234"
+
+
+def _missed_flow(content_copy, tmp_path, loaded) -> AdminFlow:
+    t = 1_800_000_000.0
+    store = Store(connect(tmp_path / "bot.sqlite3"), clock=lambda: t)
+    services = Services(load_live(content_copy, previous=loaded), store, frozenset({ADMIN}))
+    store.add_unanswered(PERSONAL, "en")
+    return AdminFlow(services, ContentEditor(services, clock=lambda: t + 60))
+
+
+def _buttons(outs) -> list[str]:
+    return [b.data for o in outs if not isinstance(o, Chart) for r in o.buttons for b in r]
+
+
+def _saved_texts(flow) -> str:
+    overlay = flow.editor.overlay_path.read_text(encoding="utf-8")
+    audit = flow.services.store.conn.execute("SELECT summary, new_value FROM admin_changes")
+    return overlay + "\n".join(f"{s} {v}" for s, v in audit.fetchall())
+
+
+def test_missed_question_is_added_only_as_the_text_the_admin_sends(content_copy, tmp_path, loaded):
+    flow = _missed_flow(content_copy, tmp_path, loaded)
+    listed = flow.command(ADMIN, "missed", "", "en")
+    add = next(d for d in _buttons(listed) if d.startswith("ad:ma:"))
+    target = add.rsplit(":", 1)[1]
+    asked = flow.button(ADMIN, add, "en")
+    # the question is shown to choose from, not previewed for saving
+    assert "Send the question as it should be added" in _text(asked)
+    assert "not a phone number" in _text(asked)  # the hint: it holds a long number
+    assert PERSONAL in _text(asked) and "Save this change?" not in _text(asked)
+    assert flow.awaiting(ADMIN)
+    assert all(len(d.encode()) <= 64 for d in _buttons(asked))
+    preview = flow.text(ADMIN, "boss keeps my passport at the farm", "en")
+    assert "Add the question “boss keeps my passport at the farm” (English)" in _text(preview)
+    assert "Save this change?" in _text(preview)
+    flow.button(ADMIN, "ad:ok:1", "en")
+    saved = _saved_texts(flow)
+    assert "boss keeps my passport at the farm" in saved
+    assert "5555" not in saved and "somchai" not in saved.lower()
+    match = flow.services.dialogue.matcher.match("boss keeps my passport at the farm")
+    assert match.id == target
+
+
+def test_missed_question_use_as_is_is_the_admins_choice(content_copy, tmp_path, loaded):
+    flow = _missed_flow(content_copy, tmp_path, loaded)
+    add = next(d for d in _buttons(flow.command(ADMIN, "missed", "", "en")) if "ad:ma:" in d)
+    use = next(d for d in _buttons(flow.button(ADMIN, add, "en")) if d.startswith("ad:mu:"))
+    assert "Save this change?" in _text(flow.button(ADMIN, use, "en"))
+    assert not flow.awaiting(ADMIN)
+    flow.button(ADMIN, "ad:ok:1", "en")
+    assert "020 5555 1234" in _saved_texts(flow)  # chosen, so added as asked
+
+
+def test_missed_question_cancelled_adds_nothing(content_copy, tmp_path, loaded):
+    flow = _missed_flow(content_copy, tmp_path, loaded)
+    add = next(d for d in _buttons(flow.command(ADMIN, "missed", "", "en")) if "ad:ma:" in d)
+    flow.button(ADMIN, add, "en")
+    assert "Nothing was changed" in _text(flow.command(ADMIN, "cancel", "", "en"))
+    assert not flow.awaiting(ADMIN)
+    assert not flow.editor.overlay_path.exists()
+    assert flow.services.store.conn.execute("SELECT COUNT(*) FROM admin_changes").fetchone()[0] == 0

@@ -14,7 +14,8 @@ from bot.core.admin import MissedGroup
 from bot.core.admin import replies as admin_ui
 from bot.core.dialogue_types import Reply, Turn
 
-QUIZ = {"q"}  # handled by the quiz (channels) before the dialogue
+QUIZ = {q.PLAY}  # handled by the quiz (channels) before the dialogue
+QUIZ_PREFIXES = q.NAME_PREFIXES  # the leaderboard-name buttons, also the quiz's
 ADMIN_PREFIX = "ad:"
 
 
@@ -50,6 +51,11 @@ def _all_button_data(dialogue) -> list[str]:
         ids = {group.id: [e.id for e in content.entries][:3]}
         for r in admin_ui.missed_replies([group], ids, content, lang, 30):
             data += _data(r)
+        longest = max(content.entries, key=lambda e: len(e.id))
+        data += _data(*admin_ui.ask_for_missed_variant(group, longest, lang))
+        event = 2**53  # a large event id
+        data += _data(Reply("", buttons=q.name_offer(event, lang)))
+        data += _data(q.name_confirm("ນ" * q.NAME_MAX, event, lang))
     return data
 
 
@@ -59,7 +65,7 @@ def test_every_button_fits_64_bytes_and_is_understood(loaded):
     too_long = sorted({d for d in data if len(d.encode("utf-8")) > 64})
     assert too_long == []
     for d in sorted(set(data)):
-        if d in QUIZ or d.startswith(ADMIN_PREFIX):
+        if d in QUIZ or d.startswith((ADMIN_PREFIX, *QUIZ_PREFIXES)):
             continue
         turn = loaded.dialogue.on_button(d, "en")
         unknown = loaded.dialogue.unknown_button("en")

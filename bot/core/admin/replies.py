@@ -5,7 +5,10 @@ Callback data of admin buttons (all start with "ad:", Telegram allows 64 bytes):
   ad:q:<lang>:<id>   add a question variant        ad:a:<lang>:<id>   replace an answer
   ad:ok:<n>          save previewed change n       ad:no              cancel
   ad:ma:<gid>:<id>   add missed group gid to id    ad:mn:<gid>        new entry from group gid
-Missed-question groups are referred to by a 10-character id, never by their text.
+  ad:mu:<gid>:<id>   ... its question as asked
+Missed-question groups are referred to by a 10-character id, never by their text. Adding a
+missed question to an entry (ad:ma) asks the admin for the text to add: what users typed
+goes into the content (and the audit log) only if the admin taps "Use as is" (ad:mu).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from bot.core.admin import (
     Edit,
     MissedGroup,
     Refusal,
+    looks_personal,
 )
 from bot.core.content import CATEGORIES, VARIANT_LANGS, Content, Entry
 from bot.core.dialogue import Dialogue
@@ -213,17 +217,20 @@ def new_entry_template(on: dt.date, question: str | None = None, qlang: str = "e
     return yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=100)
 
 
-def new_entry_intro(lang: str) -> Reply:
+def new_entry_intro(lang: str, from_missed: bool = False) -> Reply:
     _ = translator(lang)
-    return Reply(
-        _(
-            "Copy the template below, replace every “...”, and send it back as one message "
-            "(or as a .yaml file if it is long). Categories: {categories}. The format is "
-            "in docs/CONTENT.md. Send /cancel to stop.",
-            categories=", ".join(CATEGORIES),
-        ),
-        title=_("New entry"),
+    text = _(
+        "Copy the template below, replace every “...”, and send it back as one message "
+        "(or as a .yaml file if it is long). Categories: {categories}. The format is "
+        "in docs/CONTENT.md. Send /cancel to stop.",
+        categories=", ".join(CATEGORIES),
     )
+    if from_missed:
+        text += "\n\n" + _(
+            "The first question in the template is what users asked: shorten it and take out "
+            "names, phone numbers or anything else that could identify someone."
+        )
+    return Reply(text, title=_("New entry"))
 
 
 # --- missed questions -------------------------------------------------------------------------
@@ -269,6 +276,22 @@ def missed_replies(
         rows.append((Button(_("🆕 New entry"), f"ad:mn:{g.id}"),))
         replies.append(Reply("\n".join(lines), buttons=tuple(rows)))
     return replies
+
+
+def ask_for_missed_variant(group: MissedGroup, entry: Entry, lang: str) -> list[Reply]:
+    """Which text to add to the entry: what users asked is only a suggestion, as it may
+    hold a name or a phone number; the admin sends the text to add, or uses it as is."""
+    _ = translator(lang)
+    text = _(
+        "Add a question to “{title}”. Users asked the question below. Send the question as "
+        "it should be added: shorter, and without names, phone numbers or anything else "
+        "that could identify someone. Or tap “Use as is”. Send /cancel to stop.",
+        title=entry.title[lang],
+    )
+    if looks_personal(group.text):
+        text += "\n\n" + _("⚠️ It contains a number: check that it is not a phone number.")
+    use = Button(_("Use as is"), f"ad:mu:{group.id}:{entry.id}")
+    return [Reply(text, title=_("Add a missed question")), Reply(group.text, buttons=((use,),))]
 
 
 # --- history -------------------------------------------------------------------------------------

@@ -51,6 +51,14 @@ def polls_to(bot: Harness, user: int) -> list[dict]:
     return [c for c in bot.fake.sent(user, "sendPoll")]
 
 
+async def choose_name(bot: Harness, user: int, name: str) -> None:
+    """Tap ✏️ under the join message, type the name, confirm it."""
+    assert "Type the name" in await bot.click(user, "✏️ Set my leaderboard name")
+    shown = name.strip()
+    assert f"Show “{shown}” on the leaderboard?" in await bot.say(user, name)
+    assert f"On the leaderboard you are: {shown}" in await bot.click(user, "✅ Yes")
+
+
 def db(bot: Harness):
     return bot.services.store.conn
 
@@ -168,9 +176,11 @@ async def test_event_with_participants_leaderboard_ties_end_and_export(bot):
     for u in (a, b, c, d, e):
         text = await bot.say(u, f"/start ev_{code}")
         assert "You joined “Vientiane job fair”" in text
-    assert "Noy" in await bot.say(a, "Noy")
-    await bot.press(b, "qa:1")
-    assert "Kham" in await bot.say(c, "  Kham  ")
+    await choose_name(bot, a, "Noy")
+    await bot.click(b, "✏️ Set my leaderboard name")
+    assert "Show “Boss” on the leaderboard?" in await bot.say(b, "Boss")
+    assert "Participant 2" in await bot.click(b, "❌ Stay anonymous")
+    await choose_name(bot, c, "  Kham  ")
     # the status shows who joined
     assert "Participants: 5" in await bot.say(ADMIN_ID, "/event")
 
@@ -256,7 +266,32 @@ async def test_join_by_code_names_and_questions_go_to_the_faq(bot):
     # a question is not taken as a name
     text = await bot.say(EN, "How much does it cost to go to Korea?")
     assert "On the leaderboard" not in text
-    assert "On the leaderboard you are: Somchai" in await bot.say(EN, "Somchai")
+    await choose_name(bot, EN, "Somchai")
+
+
+async def test_text_after_joining_is_a_question_and_a_name_needs_a_tap_and_a_yes(bot):
+    """Issue 13: "how much korea visa cost" typed after joining became the public name."""
+    code = await new_event(bot, "2 Pakse", group=False)
+    await bot.say(EN, f"/start ev_{code}")
+    offered = bot.button_labels(EN)
+    text = await bot.say(EN, "how much korea visa cost")
+    assert "leaderboard" not in text  # an answer from the FAQ, not a name
+    name = db(bot).execute("SELECT name FROM quiz_participants WHERE user_id = ?", (EN,))
+    assert name.fetchone()[0] is None
+    assert db(bot).execute("SELECT COUNT(*) FROM asked").fetchone()[0] == 1
+    assert offered == ["✏️ Set my leaderboard name"]
+    # /name, a name, then ❌: nothing stored; ✏️ and ✅: stored
+    assert "Type the name" in await bot.say(EN, "/name")
+    assert "Show “Somchai 020 5555 1234” on the leaderboard?" in await bot.say(
+        EN, "Somchai 020 5555 1234"
+    )
+    assert bot.button_labels(EN) == ["✅ Yes", "✏️ Change", "❌ Stay anonymous"]
+    assert all(len(d.encode()) <= 64 for d in bot.button_data(EN))
+    assert "Participant 1" in await bot.click(EN, "❌ Stay anonymous")
+    await bot.say(EN, "/name Noy")
+    assert "On the leaderboard you are: Noy" in await bot.click(EN, "✅ Yes")
+    rows = db(bot).execute("SELECT name FROM quiz_participants").fetchall()
+    assert [r[0] for r in rows] == ["Noy"]
 
 
 async def test_only_facilitators_run_events(bot, fake_api, loaded, tmp_path):
@@ -315,7 +350,7 @@ async def test_a_restarted_bot_carries_on_with_the_event(fake_api, loaded, tmp_p
     code = await new_event(first, "3 Restart day")
     for u in (401, 402):
         await first.say(u, f"/start ev_{code}")
-    await first.say(401, "Noy")
+    await choose_name(first, 401, "Noy")
     await first.say(ADMIN_ID, "/event next")
     await answer(first, 401)
     await first.app.shutdown()

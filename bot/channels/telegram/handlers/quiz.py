@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
@@ -40,13 +41,19 @@ from bot.channels.telegram.handlers.common import user_lang
 from bot.channels.telegram.render import keyboard, to_html_messages
 from bot.channels.telegram.resilience import with_retry
 from bot.core.dialogue import Button, Reply
-from bot.core.quiz import SOLO_DEFAULT
+from bot.core.quiz import NAME_PREFIXES, PLAY, SOLO_DEFAULT
 from bot.core.untrusted import parse_int
 from bot.i18n import translator
 
 log = logging.getLogger("bot.quiz")
 
 BROADCAST_CONCURRENCY = 30  # requests in flight; the rate limiter paces the actual sending
+
+
+# the quiz's buttons (bot/core/quiz.py): play, and the leaderboard-name buttons
+BUTTONS = re.compile(
+    rf"^({re.escape(PLAY)}|({'|'.join(map(re.escape, NAME_PREFIXES))})\d{{1,18}})\Z"
+)
 
 
 def make_service(app: Application) -> QuizService:
@@ -74,9 +81,13 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("quiz", quiz_command))
     app.add_handler(CommandHandler("join", join_command))
     app.add_handler(CommandHandler("event", event_command))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^(q|qa:\d+)$"))
+    app.add_handler(CallbackQueryHandler(button, pattern=BUTTONS))
     app.add_handler(PollAnswerHandler(poll_answer))
-    # a participant's leaderboard name: before free text goes to the FAQ
+    # a participant's leaderboard name: /name, or the text typed after tapping ✏️ (only
+    # then), before free text goes to the FAQ
+    app.add_handler(
+        CommandHandler("name", name_command, filters=private & filters.UpdateType.MESSAGE)
+    )
     name = filters.TEXT & ~filters.COMMAND & private & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(name & _AwaitingName(quiz), name_text))
     if app.job_queue is not None:
@@ -141,14 +152,13 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
     lang = user_lang(update, context)
     await query.answer()
-    if query.data == "q":
+    if query.data == PLAY:
         if update.effective_chat and update.effective_chat.type != "private":
             await _to_private(update, context, lang, "quiz")
             return
         outs = _quiz(context).start_solo(update.effective_user.id, lang)
     else:
-        event_id = parse_int(query.data[3:], 1)
-        outs = _quiz(context).stay_anonymous(update.effective_user.id, event_id) if event_id else []
+        outs = _quiz(context).name_button(update.effective_user.id, query.data)
     await perform(context.application, outs)
 
 
@@ -157,6 +167,13 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if answer.user is None:  # voted as a chat: not one of our non-anonymous quiz polls
         return
     outs = _quiz(context).on_answer(answer.user.id, answer.poll_id, list(answer.option_ids))
+    await perform(context.application, outs)
+
+
+async def name_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/name: set the leaderboard name in the event joined last (asked, then confirmed)."""
+    arg = " ".join(context.args or [])
+    outs = _quiz(context).name_command(update.effective_user.id, user_lang(update, context), arg)
     await perform(context.application, outs)
 
 
