@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core import quiz as q
+from bot.core.callbacks import StayAnonymous
 from bot.core.dialogue import Button, Reply
 from bot.i18n import translator
 from bot.storage.quiz import EVENT_KEEP_DAYS, EventRow, Participant, QuizStore
@@ -272,7 +273,7 @@ class QuizService:
                 title=ev.title,
                 name=who,
             )
-            buttons = ((Button(_("Stay anonymous"), f"qa:{ev.id}"),),)
+            buttons = ((Button(_("Stay anonymous"), StayAnonymous(ev.id)),),)
             outs: list[Out] = [Say(user_id, Reply(text, buttons=buttons))]
         else:
             text = _("You are already in “{title}” as {name}.", title=ev.title, name=who)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.core import csvsafe
+from bot.core.callbacks import Answer, Menu, Quiz
 from bot.core.content import LANGS
 from bot.core.dialogue import Button, Reply
 from bot.core.errors import ContentError, Problem
@@ -470,8 +471,8 @@ def solo_result(correct: int, total: int, missed_faq: list[tuple[str, str]], lan
     rows: list[tuple[Button, ...]] = []
     if missed_faq:
         text += "\n\n" + _("Read more about the questions you missed:")
-        rows += [(Button(title, f"f:{fid}"),) for fid, title in missed_faq[:5]]
-    rows.append((Button(_("🎯 Play again"), "q"), Button(_("☰ Menu"), "m")))
+        rows += [(Button(title, Answer(fid)),) for fid, title in missed_faq[:5]]
+    rows.append((Button(_("🎯 Play again"), Quiz()), Button(_("☰ Menu"), Menu())))
     return Reply(text, title=_("Quiz result"), buttons=tuple(rows))
 
 
@@ -496,8 +497,8 @@ def event_result(
     rows: list[tuple[Button, ...]] = []
     if missed:
         text += "\n\n" + _("Read more about the questions you missed:")
-        rows += [(Button(t, f"f:{fid}"),) for fid, t in missed[:3]]
-    rows.append((Button(_("☰ Menu"), "m"),))
+        rows += [(Button(t, Answer(fid)),) for fid, t in missed[:3]]
+    rows.append((Button(_("☰ Menu"), Menu()),))
     return Reply(text, title=_("“{title}” has ended. Thank you!", title=title), buttons=tuple(rows))
 
 

@@ -15,7 +15,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -39,6 +38,7 @@ from bot.app.quiz import (
 from bot.channels.telegram.handlers.common import user_lang
 from bot.channels.telegram.render import keyboard, to_html_messages
 from bot.channels.telegram.resilience import with_retry
+from bot.core.callbacks import Quiz, QuizButton, StayAnonymous
 from bot.core.dialogue import Button, Reply
 from bot.core.quiz import SOLO_DEFAULT
 from bot.core.untrusted import parse_int
@@ -74,7 +74,8 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("quiz", quiz_command))
     app.add_handler(CommandHandler("join", join_command))
     app.add_handler(CommandHandler("event", event_command))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^(q|qa:\d+)$"))
+    # its buttons (🎯 Quiz, Stay anonymous) come through the one button handler
+    # (handlers/conversation.py) to button() below
     app.add_handler(PollAnswerHandler(poll_answer))
     # a participant's leaderboard name: before free text goes to the FAQ
     name = filters.TEXT & ~filters.COMMAND & private & filters.UpdateType.MESSAGE
@@ -137,18 +138,19 @@ async def event_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await perform(context.application, outs)
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: QuizButton) -> None:
+    """🎯 Quiz / Play again (a solo round, in private), Stay anonymous (an event)."""
     query = update.callback_query
     lang = user_lang(update, context)
     await query.answer()
-    if query.data == "q":
+    outs: list[Out] = []
+    if isinstance(pressed, Quiz):
         if update.effective_chat and update.effective_chat.type != "private":
             await _to_private(update, context, lang, "quiz")
             return
         outs = _quiz(context).start_solo(update.effective_user.id, lang)
-    else:
-        event_id = parse_int(query.data[3:], 1)
-        outs = _quiz(context).stay_anonymous(update.effective_user.id, event_id) if event_id else []
+    elif isinstance(pressed, StayAnonymous):
+        outs = _quiz(context).stay_anonymous(update.effective_user.id, pressed.event_id)
     await perform(context.application, outs)
 
 
