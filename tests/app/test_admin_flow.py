@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.app.admin_flow import AdminFlow, Chart
 from bot.app.editor import ContentEditor
 from bot.app.runtime import Services, load_live
+from bot.core.callbacks import decode
 from bot.storage.db import Store, connect
 
 ADMIN = 999
@@ -23,24 +24,24 @@ def _text(outs) -> str:
 
 def test_add_variant_asks_previews_and_saves_only_on_confirm(content_copy, tmp_path, loaded):
     flow = _flow(content_copy, tmp_path, loaded)
-    asked = flow.button(ADMIN, "ad:q:en:kr-eps", "en")
+    asked = flow.button(ADMIN, decode("ad:q:en:kr-eps"), "en")
     assert asked and flow.awaiting(ADMIN)
     preview = flow.text(ADMIN, ODD, "en")
     assert "Save this change?" in _text(preview) and not flow.awaiting(ADMIN)
     assert flow.services.dialogue.on_text(ODD, "en").events[-1].kind == "unanswered"
-    assert "out of date" in _text(flow.button(ADMIN, "ad:ok:7", "en"))  # another preview's
-    saved = flow.button(ADMIN, "ad:ok:1", "en")
+    assert "out of date" in _text(flow.button(ADMIN, decode("ad:ok:7"), "en"))  # another preview's
+    saved = flow.button(ADMIN, decode("ad:ok:1"), "en")
     assert "#1" in _text(saved)
     assert flow.services.dialogue.on_text(ODD, "en").events[0].data["entry"] == "kr-eps"
-    assert "out of date" in _text(flow.button(ADMIN, "ad:ok:1", "en"))  # saved once only
+    assert "out of date" in _text(flow.button(ADMIN, decode("ad:ok:1"), "en"))  # saved once only
 
 
 def test_cancel_and_unknown_buttons(content_copy, tmp_path, loaded):
     flow = _flow(content_copy, tmp_path, loaded)
-    flow.button(ADMIN, "ad:a:en:kr-eps", "en")
+    flow.button(ADMIN, decode("ad:a:en:kr-eps"), "en")
     assert "Nothing was changed" in _text(flow.command(ADMIN, "cancel", "", "en"))
     assert not flow.awaiting(ADMIN)
-    assert "old or unknown" in _text(flow.button(ADMIN, "ad:zz:1", "en"))
+    assert "old or unknown" in _text(flow.button(ADMIN, decode("ad:zz:1"), "en"))
 
 
 def test_new_entry_that_is_not_yaml_is_explained(content_copy, tmp_path, loaded):

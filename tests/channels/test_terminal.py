@@ -12,7 +12,8 @@ import sys
 import pytest
 
 from bot.app.runtime import Services
-from bot.channels.terminal import CHAT_USER_ID, Option, TerminalChat, run_chat
+from bot.channels.terminal import CHAT_USER_ID, TerminalChat, run_chat
+from bot.core.callbacks import QuizOption
 from bot.core.quiz import SOLO_DEFAULT
 from bot.storage.db import Store, connect
 from tests.conftest import ROOT
@@ -58,7 +59,7 @@ class Terminal:
     def answer(self, right: bool) -> str:
         """Type the number of the right (or a wrong) option of the question on screen."""
         poll = next(iter(self.chat._open.values()))
-        options = [c for c in self.chat.choices if isinstance(c, Option)]
+        options = [c for c in self.chat.choices if isinstance(c, QuizOption)]
         assert len(options) == len(poll.options)
         pick = poll.correct if right else (poll.correct + 1) % len(poll.options)
         return self.send(str(pick + 1))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.callbacks import Hotlines
 from bot.core.context import Context
 from bot.core.dialogue import Dialogue
 
@@ -62,7 +63,7 @@ def test_small_talk_gets_a_friendly_reply_with_the_menu_and_is_not_recorded(
     assert expect in reply
     assert "don't know" not in reply and "ບໍ່ຮູ້" not in reply
     assert not [e for e in turn.events if e.kind == "unanswered"]
-    assert any(b.data == "h" for row in turn.replies[0].buttons for b in row)  # the menu
+    assert any(b.data == Hotlines() for row in turn.replies[0].buttons for b in row)  # the menu
 
 
 @pytest.mark.parametrize(
