@@ -280,7 +280,7 @@ WIRE: dict[type[Callback], str] = {
 
 _NUMBER = r"[0-9]{1,18}"  # ASCII digits only; parse_int then checks the range
 FIELD_PATTERNS: dict[str, str] = {
-    "category": ID_PATTERN,
+    "category": r"[A-Za-z0-9][A-Za-z0-9_.-]{0,40}",  # a known category or a file name
     "entry_id": ID_PATTERN,
     "province_id": ID_PATTERN,
     "place_id": ID_PATTERN,
