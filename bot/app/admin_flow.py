@@ -16,7 +16,7 @@ from typing import Any
 
 from bot.app import admin as reports
 from bot.app.editor import ContentEditor, Outcome
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.core import admin as core
 from bot.core import callbacks as cb
 from bot.core.admin import replies as ui
@@ -45,7 +45,7 @@ Out = Reply | Chart
 
 @dataclass
 class AdminFlow:
-    services: Services
+    services: Runtime
     editor: ContentEditor
     states: dict[int, dict[str, Any]] = field(default_factory=dict)
 

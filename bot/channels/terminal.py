@@ -14,7 +14,7 @@ import time
 from typing import TextIO
 
 from bot.app.quiz import Ask, Broadcast, Out, Say
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.core.callbacks import Quiz, QuizOption
 from bot.core.dialogue import Button, Reply, Turn
 from bot.core.quiz import SOLO_DEFAULT, Poll
@@ -53,7 +53,7 @@ def render_turn(turn: Turn, out: TextIO) -> list[Button]:
 class TerminalChat:
     """One terminal user: reads a line, asks the app, prints what comes back."""
 
-    def __init__(self, services: Services, lang: str, out: TextIO):
+    def __init__(self, services: Runtime, lang: str, out: TextIO):
         self.services, self.lang, self.out = services, lang, out
         self.choices: list[Choice] = []
         self._polls = 0
@@ -134,7 +134,7 @@ class TerminalChat:
 
 
 def run_chat(
-    services: Services, lang: str | None, inp: TextIO = sys.stdin, out: TextIO = sys.stdout
+    services: Runtime, lang: str | None, inp: TextIO = sys.stdin, out: TextIO = sys.stdout
 ) -> int:
     user_lang = services.user_lang(CHAT_USER_ID) or lang or "lo"
     if lang:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.app.admin_flow import AdminFlow, Chart
 from bot.app.editor import ContentEditor
-from bot.app.runtime import Services, load_live
+from bot.app.runtime import Runtime, load_live
 from bot.core.callbacks import decode
 from bot.storage.db import Store, connect
 
@@ -14,7 +14,7 @@ ODD = "zebra crossing permit for korea work"  # a question the bot cannot answer
 
 def _flow(content_copy, tmp_path, loaded) -> AdminFlow:
     store = Store(connect(tmp_path / "bot.sqlite3"))
-    services = Services(load_live(content_copy, previous=loaded), store, frozenset({ADMIN}))
+    services = Runtime(load_live(content_copy, previous=loaded), store, frozenset({ADMIN}))
     return AdminFlow(services, ContentEditor(services, clock=lambda: 1_800_000_000.0))
 
 

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.terminal import CHAT_USER_ID, TerminalChat, run_chat
 from bot.core.callbacks import QuizOption
 from bot.core.quiz import SOLO_DEFAULT
@@ -20,7 +20,7 @@ from tests.conftest import ROOT
 
 
 def _chat(tmp_path, loaded, lines, lang="en"):
-    services = Services(loaded, Store(connect(tmp_path / "chat.sqlite3")))
+    services = Runtime(loaded, Store(connect(tmp_path / "chat.sqlite3")))
     out = io.StringIO()
     run_chat(services, lang, inp=io.StringIO("\n".join(lines) + "\n"), out=out)
     return out.getvalue(), services
@@ -31,7 +31,7 @@ class Terminal:
 
     def __init__(self, tmp_path, loaded, seed: int = 3, lang: str = "en"):
         store = Store(connect(tmp_path / "chat.sqlite3"))
-        self.services = Services(loaded, store, clock=lambda: 1_000_000.0, rng=random.Random(seed))
+        self.services = Runtime(loaded, store, clock=lambda: 1_000_000.0, rng=random.Random(seed))
         self.out = io.StringIO()
         self.chat = TerminalChat(self.services, lang, self.out)
         self.chat.turn(self.services.dialogue.start(lang))

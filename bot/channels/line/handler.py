@@ -29,7 +29,7 @@ from linebot.v3.webhooks import (
 
 from bot.app.channels import ChannelPeople
 from bot.app.quiz import Ask, Broadcast, Out, Say
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.line import render
 from bot.channels.line.client import LineClient, LineSendError, ReplyTokenExpired
 from bot.core import callbacks
@@ -52,7 +52,7 @@ def first_guess(profile_language: str | None) -> str:
 
 
 class LineBot:
-    def __init__(self, services: Services, client: LineClient, channel_secret: str):
+    def __init__(self, services: Runtime, client: LineClient, channel_secret: str):
         self.services, self.client = services, client
         self.parser = WebhookParser(channel_secret)
         self.people = ChannelPeople(services, CHANNEL)

@@ -67,7 +67,7 @@ def register(app: Application) -> None:
     # (before the FAQ, location and "I read text" handlers)
     relay = private & message & ~filters.COMMAND & ~filters.StatusUpdate.ALL & _InCase(handoff)
     app.add_handler(MessageHandler(relay, from_user))
-    # closed cases are purged by the daily retention job (Services.purge_old_records)
+    # closed cases are purged by the daily retention job (Runtime.purge_old_records)
 
 
 def _handoff(context: ContextTypes.DEFAULT_TYPE) -> HandoffService:
