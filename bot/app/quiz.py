@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core import quiz as q
+from bot.core.callbacks import AskName, ConfirmName, QuizButton, StayAnonymous
 from bot.core.dialogue import Reply
 from bot.i18n import translator
 from bot.storage.quiz import EVENT_KEEP_DAYS, EventRow, Participant, QuizStore
@@ -349,17 +350,16 @@ class QuizService:
         self.store.set_name(event_id, user_id, None)
         return [Say(user_id, q.name_shown(None, part.number, part.lang))]
 
-    def name_button(self, user_id: int, data: str) -> list[Out]:
-        """A quiz name button (q.NAME_PREFIXES); anything else is ignored."""
-        parsed = q.name_button(data)
-        if parsed is None:
-            return []
-        prefix, event_id = parsed
-        if prefix == q.NAME_ASK:
-            return self.ask_name(user_id, event_id)
-        if prefix == q.NAME_YES:
-            return self.confirm_name(user_id, event_id)
-        return self.stay_anonymous(user_id, event_id)
+    def name_button(self, user_id: int, pressed: QuizButton | None) -> list[Out]:
+        """A leaderboard-name button (✏️ AskName, ✅ ConfirmName, ❌ StayAnonymous, values of
+        bot/core/callbacks.py); anything else is ignored."""
+        if isinstance(pressed, AskName):
+            return self.ask_name(user_id, pressed.event_id)
+        if isinstance(pressed, ConfirmName):
+            return self.confirm_name(user_id, pressed.event_id)
+        if isinstance(pressed, StayAnonymous):
+            return self.stay_anonymous(user_id, pressed.event_id)
+        return []
 
     def _open_place(self, user_id: int, event_id: int) -> Participant | None:
         part = self.store.participant(event_id, user_id)

@@ -83,7 +83,10 @@ def _matcher(content: Content, previous: Live | None) -> Matcher:
     return Matcher(content)
 
 
-class Services:
+class Runtime:
+    """The running bot behind every channel: the live content (swapped whole on reload),
+    storage, and the quiz, handoff and admin services that combine them."""
+
     def __init__(
         self,
         loaded: Live,
@@ -242,6 +245,9 @@ class Services:
             "/location": lambda: _location(d, arg, lang),
         }
         return table.get(cmd, lambda: d.help(lang))()
+
+
+Services = Runtime  # the old name, for code written before the rename
 
 
 def _location(dialogue, arg: str, lang: str) -> Turn:

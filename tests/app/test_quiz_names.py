@@ -14,6 +14,7 @@ import pytest
 from bot.app.quiz import Say
 from bot.app.runtime import Services
 from bot.core import quiz as q
+from bot.core.callbacks import AskName, Callback, ConfirmName, StayAnonymous, decode, encode
 from bot.storage.db import Store, connect
 
 STAFF, USER, OTHER = 900, 301, 302
@@ -48,7 +49,7 @@ def _text(outs) -> str:
     return "\n".join(s.reply.text for s in _says(outs))
 
 
-def _data(outs) -> list[str]:
+def _data(outs) -> list[Callback]:
     return [b.data for s in _says(outs) for row in s.reply.buttons for b in row if b.data]
 
 
@@ -70,24 +71,24 @@ def test_a_name_needs_a_tap_and_a_yes(services):
     event_id, code = _event(services)
     joined = quiz.join(USER, "en", code)
     assert "You joined “Job fair” as Participant 1" in _text(joined)
-    assert _data(joined) == [f"qn:{event_id}"]  # ✏️ Set my leaderboard name
-    asked = quiz.name_button(USER, f"qn:{event_id}")
+    assert _data(joined) == [AskName(event_id)]  # ✏️ Set my leaderboard name
+    asked = quiz.name_button(USER, AskName(event_id))
     assert "Type the name" in _text(asked)
     assert quiz.awaiting_name(USER, "Noy")
     assert not quiz.awaiting_name(OTHER, "Noy")  # only the one who tapped
     assert not quiz.awaiting_name(USER, "how do I get a visa?")  # a question goes to the FAQ
     proposed = quiz.set_name(USER, "  Noy  ")
     assert "Show “Noy” on the leaderboard?" in _text(proposed)
-    assert _data(proposed) == [f"qy:{event_id}", f"qn:{event_id}", f"qa:{event_id}"]
-    assert all(len(d.encode()) <= 64 for d in _data(proposed))
+    assert _data(proposed) == [ConfirmName(event_id), AskName(event_id), StayAnonymous(event_id)]
+    assert all(len(encode(d).encode()) <= 64 for d in _data(proposed))
     # nothing stored yet, and the next text is a question for the FAQ again
     assert _stored_name(services, event_id, USER) is None
     assert not quiz.awaiting_name(USER, "Somchai")
-    done = quiz.name_button(USER, f"qy:{event_id}")
+    done = quiz.name_button(USER, ConfirmName(event_id))
     assert "On the leaderboard you are: Noy" in _text(done)
     assert _stored_name(services, event_id, USER) == "Noy"
     # a second ✅ (an old button) stores nothing new: it asks again
-    assert "Type the name" in _text(quiz.name_button(USER, f"qy:{event_id}"))
+    assert "Type the name" in _text(quiz.name_button(USER, ConfirmName(event_id)))
     assert _stored_name(services, event_id, USER) == "Noy"
 
 
@@ -95,25 +96,25 @@ def test_change_and_stay_anonymous(services):
     quiz = services.quiz
     event_id, code = _event(services)
     quiz.join(USER, "en", code)
-    quiz.name_button(USER, f"qn:{event_id}")
+    quiz.name_button(USER, AskName(event_id))
     quiz.set_name(USER, "Boss")
-    assert "Type the name" in _text(quiz.name_button(USER, f"qn:{event_id}"))  # ✏️ Change
+    assert "Type the name" in _text(quiz.name_button(USER, AskName(event_id)))  # ✏️ Change
     assert "Show “Bee” on" in _text(quiz.set_name(USER, "Bee"))
-    anon = quiz.name_button(USER, f"qa:{event_id}")
+    anon = quiz.name_button(USER, StayAnonymous(event_id))
     assert "On the leaderboard you are: Participant 1" in _text(anon)
     assert _stored_name(services, event_id, USER) is None
     # the proposed name is dropped: ✅ on the old message cannot store it any more
-    quiz.name_button(USER, f"qy:{event_id}")
+    quiz.name_button(USER, ConfirmName(event_id))
     assert _stored_name(services, event_id, USER) is None
 
 
 def test_a_restart_before_yes_stores_nothing(services, loaded):
     event_id, code = _event(services)
     services.quiz.join(USER, "en", code)
-    services.quiz.name_button(USER, f"qn:{event_id}")
+    services.quiz.name_button(USER, AskName(event_id))
     services.quiz.set_name(USER, "Noy")
     again = Services(loaded, services.store, frozenset({STAFF}), clock=services.clock)
-    assert "Type the name" in _text(again.quiz.name_button(USER, f"qy:{event_id}"))
+    assert "Type the name" in _text(again.quiz.name_button(USER, ConfirmName(event_id)))
     assert _stored_name(services, event_id, USER) is None
     assert again.quiz.awaiting_name(USER, "Noy")  # asked again: type it once more
 
@@ -122,10 +123,10 @@ def test_an_unconfirmed_name_expires(services):
     quiz = services.quiz
     event_id, code = _event(services)
     quiz.join(USER, "en", code)
-    quiz.name_button(USER, f"qn:{event_id}")
+    quiz.name_button(USER, AskName(event_id))
     quiz.set_name(USER, "Noy")
     services.clock.t += q.NAME_CONFIRM_S + 1
-    assert "Type the name" in _text(quiz.name_button(USER, f"qy:{event_id}"))
+    assert "Type the name" in _text(quiz.name_button(USER, ConfirmName(event_id)))
     assert _stored_name(services, event_id, USER) is None
 
 
@@ -138,7 +139,7 @@ def test_name_command(services):
     assert quiz.awaiting_name(USER, "Kham")
     proposed = quiz.name_command(USER, "en", "Kham Noy")
     assert "Show “Kham Noy” on the leaderboard?" in _text(proposed)
-    quiz.name_button(USER, f"qy:{event_id}")
+    quiz.name_button(USER, ConfirmName(event_id))
     assert _stored_name(services, event_id, USER) == "Kham Noy"
     quiz.event_command(STAFF, STAFF, "en", ["end"], "bot")
     assert "Join a quiz event first" in _text(quiz.name_command(USER, "en"))
@@ -148,10 +149,11 @@ def test_buttons_of_others_or_garbled_do_nothing(services):
     quiz = services.quiz
     event_id, code = _event(services)
     quiz.join(USER, "en", code)
-    assert quiz.name_button(OTHER, f"qn:{event_id}") == []  # not a participant
+    assert quiz.name_button(OTHER, AskName(event_id)) == []  # not a participant
     assert not quiz.awaiting_name(OTHER, "Noy")
-    for data in ("qn:", "qy:x", "qa:" + "9" * 40, "qn:²", "qz:1", "q"):
-        assert quiz.name_button(USER, data) == []
+    for data in ("qn:", "qy:x", "qa:" + "9" * 40, "qn:²", "qz:1", "q"):  # as Telegram sends it
+        assert quiz.name_button(USER, decode(data)) == []
+    assert quiz.name_button(USER, AskName(event_id + 1)) == []  # another event
 
 
 def test_places_from_before_the_change_are_not_asked(services):
@@ -167,5 +169,3 @@ def test_name_candidate():
     assert q.name_candidate("is it safe?") is None
     assert q.name_candidate("x" * (q.NAME_MAX + 1)) is None
     assert q.name_candidate("   ") is None
-    assert q.name_button("qy:12") == (q.NAME_YES, 12)
-    assert q.name_button("qy:0") is None and q.name_button("q") is None

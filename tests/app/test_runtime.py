@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import random
 
-from bot.app.runtime import Services, load_live
+from bot.app.runtime import Runtime, load_live
 from bot.storage.db import Store, connect
 
 QUIZ_TEXT = "MOU route to Thailand: how long do the visa and work permit last?"
 PLACE_NAME = "Vientiane Capital Labour and Social Welfare Department"
 
 
-def _services(content_dir, tmp_path, loaded) -> Services:
+def _services(content_dir, tmp_path, loaded) -> Runtime:
     store = Store(connect(tmp_path / "bot.sqlite3"))
     live = load_live(content_dir, previous=loaded)
-    return Services(live, store, clock=lambda: 1e9, rng=random.Random(1))
+    return Runtime(live, store, clock=lambda: 1e9, rng=random.Random(1))
 
 
 def _edit(path, old: str, new: str) -> None:

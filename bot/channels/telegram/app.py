@@ -21,7 +21,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.telegram.handlers import admin as admin_handlers
 from bot.channels.telegram.handlers import conversation, errors, guard, inline
 from bot.channels.telegram.handlers import handoff as handoff_handlers
@@ -59,7 +59,7 @@ SIMPLE_COMMANDS = ["menu", "help", "language", "hotline", "privacy", "forget"]
 
 def build_application(
     settings: Settings,
-    services: Services,
+    services: Runtime,
     *,
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,

@@ -22,7 +22,7 @@ import tornado.web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.telegram.startup import wait_for_telegram
 
 log = logging.getLogger("bot.webhook")
@@ -70,7 +70,7 @@ class _UpdateHandler(tornado.web.RequestHandler):
 
 
 class _HealthHandler(tornado.web.RequestHandler):
-    def initialize(self, services: Services) -> None:
+    def initialize(self, services: Runtime) -> None:
         self.services = services
 
     def get(self) -> None:
@@ -81,7 +81,7 @@ class _HealthHandler(tornado.web.RequestHandler):
 
 
 def make_web_app(
-    app: Application, services: Services, secret: str, path: str, extra_routes: list = ()
+    app: Application, services: Runtime, secret: str, path: str, extra_routes: list = ()
 ) -> tornado.web.Application:
     """`extra_routes`: other channels' webhooks served beside Telegram's (LINE's /line)."""
     return tornado.web.Application(
@@ -95,7 +95,7 @@ def make_web_app(
 
 async def serve_webhook(
     app: Application,
-    services: Services,
+    services: Runtime,
     *,
     public_url: str,
     secret: str,

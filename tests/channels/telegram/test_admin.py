@@ -360,7 +360,7 @@ async def test_missed_questions_are_grouped_counted_and_added_in_one_tap(admin_b
 
 async def test_missed_question_with_a_phone_number_is_added_as_the_admin_rewrote_it(admin_bot):
     """Issue 13: a /missed question went into the overlay and the audit log as typed."""
-    await admin_bot.say(USER, "somchai from savannakhet passport kept 020 5555 1234")
+    await admin_bot.say(USER, "somchai from savannakhet job in dubai call 020 5555 1234")
     await admin_bot.say(ADMIN_ID, "/missed")
     add = next(d for d in admin_bot.button_data(ADMIN_ID) if d.startswith("ad:ma:"))
     asked = await admin_bot.press(ADMIN_ID, add)

@@ -10,7 +10,7 @@ import socket
 import httpx
 import pytest
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.telegram import webhook
 from bot.channels.telegram.app import build_application
 from bot.channels.telegram.webhook import SECRET_HEADER, serve_webhook
@@ -30,7 +30,7 @@ def _free_port() -> int:
 @pytest.fixture
 async def server(fake_api, loaded, tmp_path, monkeypatch):
     monkeypatch.setattr(webhook, "BODY_TIMEOUT_S", 1.0, raising=False)
-    services = Services(loaded, Store(connect(tmp_path / "db.sqlite3")))
+    services = Runtime(loaded, Store(connect(tmp_path / "db.sqlite3")))
     app = build_application(Settings(token=fake_api.token), services,
                             request=FakeRequest(fake_api), rate_limit=False)  # fmt: skip
     port, stop = _free_port(), asyncio.Event()

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.telegram.app import build_application
 from bot.config import Settings
 from bot.storage.db import Store, connect
@@ -296,8 +296,8 @@ async def test_text_after_joining_is_a_question_and_a_name_needs_a_tap_and_a_yes
 
 async def test_only_facilitators_run_events(bot, fake_api, loaded, tmp_path):
     assert "Only facilitators" in await bot.say(EN, "/event new Test")
-    # BOT_FACILITATOR_IDS (Services.facilitator_ids) may run events too
-    services = Services(
+    # BOT_FACILITATOR_IDS (Runtime.facilitator_ids) may run events too
+    services = Runtime(
         loaded, Store(connect(tmp_path / "f.sqlite3")), frozenset({ADMIN_ID}), frozenset({EN})
     )
     settings = Settings(token=fake_api.token, admin_ids=frozenset({ADMIN_ID}))

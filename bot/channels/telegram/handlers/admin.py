@@ -15,7 +15,6 @@ from telegram import BotCommand, BotCommandScopeChat, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -26,6 +25,7 @@ from bot.app.admin_flow import AdminFlow, Chart, Out
 from bot.app.editor import ContentEditor
 from bot.channels.telegram.handlers.common import send_turn, services, user_lang
 from bot.core.admin import replies as ui
+from bot.core.callbacks import AdminButton
 from bot.core.dialogue_types import Reply, Turn
 from bot.i18n import N_, translator
 
@@ -67,7 +67,7 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler(names, command))
     # /cancel only means something to an admin in an edit; others get the usual help
     app.add_handler(CommandHandler("cancel", command, filters=filters.User(user_id=admins)))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^ad:"))
+    # the ad: buttons come through the one button handler (handlers/conversation.py)
     # an admin's answer to "send the new question/answer/entry": before free text
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     yaml_file = filters.Document.FileExtension("yaml") | filters.Document.FileExtension("yml")
@@ -127,7 +127,7 @@ async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _send(update, context, await asyncio.to_thread(_flow(context).command, user, name, arg, lang))  # fmt: skip
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: AdminButton) -> None:
     query = update.callback_query
     lang = user_lang(update, context)
     if not _is_admin(update, context):
@@ -135,7 +135,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     user = update.effective_user.id
-    await _send(update, context, await asyncio.to_thread(_flow(context).button, user, query.data or "", lang))  # fmt: skip
+    await _send(update, context, await asyncio.to_thread(_flow(context).button, user, pressed, lang))  # fmt: skip
 
 
 async def incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -9,7 +9,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from telegram.ext import ContextTypes
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.telegram.render import keyboard, to_html_messages
 from bot.channels.telegram.resilience import with_retry
 from bot.core.dialogue import Turn
@@ -18,7 +18,7 @@ from bot.i18n import pick_lang
 log = logging.getLogger("bot.tg")
 
 
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+def services(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
     return context.bot_data["services"]
 
 

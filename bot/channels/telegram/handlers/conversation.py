@@ -5,7 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.channels.telegram.handlers import admin, handoff, quiz
 from bot.channels.telegram.handlers.common import send_turn, services, user_lang
+from bot.core import callbacks
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -32,11 +34,21 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every inline button: its data decoded once (bot/core/callbacks.py), the value handed
+    to the part of the bot it belongs to; data the bot did not make gets "old or unknown"."""
     query = update.callback_query
-    chat = query.message.chat.id if query.message else None  # a picked entry sets the country
-    turn = services(context).dialogue.on_button(query.data or "", user_lang(update, context), chat)
-    await query.answer(turn.toast[:200] if turn.toast else None)
-    await send_turn(update, context, turn)
+    pressed = callbacks.decode(query.data)
+    if isinstance(pressed, callbacks.QuizButton):
+        await quiz.button(update, context, pressed)
+    elif isinstance(pressed, callbacks.AdminButton):
+        await admin.button(update, context, pressed)
+    elif isinstance(pressed, callbacks.TalkButton):
+        await handoff.button(update, context, pressed)
+    else:
+        chat = query.message.chat.id if query.message else None  # a picked entry sets the country
+        turn = services(context).dialogue.on_button(pressed, user_lang(update, context), chat)
+        await query.answer(turn.toast[:200] if turn.toast else None)
+        await send_turn(update, context, turn)
 
 
 async def not_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -17,7 +17,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -29,6 +28,7 @@ from bot.channels.telegram.handlers.common import send_turn, services, user_lang
 from bot.channels.telegram.render import keyboard, to_html_messages
 from bot.channels.telegram.resilience import with_retry
 from bot.core import handoff as core
+from bot.core.callbacks import TalkButton, TalkConsent, TalkDecline, TalkStop
 from bot.core.dialogue_types import Turn
 
 log = logging.getLogger("bot.handoff")
@@ -51,7 +51,8 @@ def register(app: Application) -> None:
     handoff = app.bot_data["services"].handoff
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("talk", talk))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^talk"))
+    # its buttons (talk, talk:ok:<country>, talk:no, talk:stop) come through the one button
+    # handler (handlers/conversation.py) to button() below
     if not handoff.enabled:
         return  # /talk says it is not available; nothing else changes
     group = filters.Chat(handoff.chat_id)
@@ -66,7 +67,7 @@ def register(app: Application) -> None:
     # (before the FAQ, location and "I read text" handlers)
     relay = private & message & ~filters.COMMAND & ~filters.StatusUpdate.ALL & _InCase(handoff)
     app.add_handler(MessageHandler(relay, from_user))
-    # closed cases are purged by the daily retention job (Services.purge_old_records)
+    # closed cases are purged by the daily retention job (Runtime.purge_old_records)
 
 
 def _handoff(context: ContextTypes.DEFAULT_TYPE) -> HandoffService:
@@ -81,16 +82,17 @@ async def talk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_turn(update, context, turn)
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: TalkButton) -> None:
+    """👤 Talk to a person, consent (with the country), no thanks, ⏹ Stop."""
     query = update.callback_query
     await query.answer()
-    chat, lang, data = update.effective_chat.id, user_lang(update, context), query.data or ""
+    chat, lang = update.effective_chat.id, user_lang(update, context)
     handoff = _handoff(context)
-    if data.startswith(core.TALK_OK):
-        await _open(update, context, data[len(core.TALK_OK) :])
-    elif data == core.TALK_NO:
+    if isinstance(pressed, TalkConsent):
+        await _open(update, context, pressed.country)
+    elif isinstance(pressed, TalkDecline):
         await send_turn(update, context, handoff.decline(lang))
-    elif data == "talk:stop":
+    elif isinstance(pressed, TalkStop):
         await stop(update, context)
     else:
         await send_turn(update, context, handoff.talk(chat, lang))

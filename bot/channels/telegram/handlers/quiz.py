@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 
 from telegram import Message, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -40,20 +38,15 @@ from bot.app.quiz import (
 from bot.channels.telegram.handlers.common import user_lang
 from bot.channels.telegram.render import keyboard, to_html_messages
 from bot.channels.telegram.resilience import with_retry
+from bot.core.callbacks import Quiz, QuizButton
 from bot.core.dialogue import Button, Reply
-from bot.core.quiz import NAME_PREFIXES, PLAY, SOLO_DEFAULT
+from bot.core.quiz import SOLO_DEFAULT
 from bot.core.untrusted import parse_int
 from bot.i18n import translator
 
 log = logging.getLogger("bot.quiz")
 
 BROADCAST_CONCURRENCY = 30  # requests in flight; the rate limiter paces the actual sending
-
-
-# the quiz's buttons (bot/core/quiz.py): play, and the leaderboard-name buttons
-BUTTONS = re.compile(
-    rf"^({re.escape(PLAY)}|({'|'.join(map(re.escape, NAME_PREFIXES))})\d{{1,18}})\Z"
-)
 
 
 def make_service(app: Application) -> QuizService:
@@ -81,7 +74,8 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler("quiz", quiz_command))
     app.add_handler(CommandHandler("join", join_command))
     app.add_handler(CommandHandler("event", event_command))
-    app.add_handler(CallbackQueryHandler(button, pattern=BUTTONS))
+    # its buttons (🎯 Quiz, ✏️ leaderboard name, ✅ Yes, ❌ Stay anonymous) come through the
+    # one button handler (handlers/conversation.py) to button() below
     app.add_handler(PollAnswerHandler(poll_answer))
     # a participant's leaderboard name: /name, or the text typed after tapping ✏️ (only
     # then), before free text goes to the FAQ
@@ -148,17 +142,19 @@ async def event_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await perform(context.application, outs)
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: QuizButton) -> None:
+    """🎯 Quiz / Play again (a solo round, in private); in an event, the leaderboard-name
+    buttons ✏️ Set my name / Change, ✅ Yes, ❌ Stay anonymous."""
     query = update.callback_query
     lang = user_lang(update, context)
     await query.answer()
-    if query.data == PLAY:
+    if isinstance(pressed, Quiz):
         if update.effective_chat and update.effective_chat.type != "private":
             await _to_private(update, context, lang, "quiz")
             return
         outs = _quiz(context).start_solo(update.effective_user.id, lang)
-    else:
-        outs = _quiz(context).name_button(update.effective_user.id, query.data)
+    else:  # the leaderboard name: ✏️, ✅ Yes, ❌ Stay anonymous
+        outs = _quiz(context).name_button(update.effective_user.id, pressed)
     await perform(context.application, outs)
 
 
