@@ -13,7 +13,6 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
-    CommandHandler,
     InlineQueryHandler,
     MessageHandler,
     TypeHandler,
@@ -26,6 +25,7 @@ from bot.channels.telegram.handlers import admin as admin_handlers
 from bot.channels.telegram.handlers import conversation, errors, guard, inline
 from bot.channels.telegram.handlers import handoff as handoff_handlers
 from bot.channels.telegram.handlers import quiz as quiz_handlers
+from bot.channels.telegram.handlers.common import AddressedToBot, command_handler
 from bot.channels.telegram.updates import PerChatUpdateProcessor
 from bot.config import Settings
 from bot.core.flood import FloodGate
@@ -93,8 +93,8 @@ def build_application(
 
 def register_handlers(app: Application) -> None:
     private = filters.ChatType.PRIVATE
-    # in groups, only messages that mention the bot or reply to it
-    addressed = filters.Entity("mention") | filters.REPLY
+    # in groups, only messages that mention this bot or reply to one of its messages
+    addressed = AddressedToBot(app)
 
     # -1. before everything: log line, flood limit, blocked chats coming back
     app.add_handler(TypeHandler(Update, guard.guard), group=-1)
@@ -103,9 +103,10 @@ def register_handlers(app: Application) -> None:
     #    admin commands); each feature registers itself here
     for register in FEATURES:
         register(app)
-    # 1. commands (in any chat; /cmd@otherbot is filtered out by CommandHandler)
-    app.add_handler(CommandHandler("start", conversation.start))
-    app.add_handler(CommandHandler(SIMPLE_COMMANDS, conversation.command))
+    # 1. commands (in any chat; /cmd@otherbot is filtered out by CommandHandler; an edited
+    #    message never runs a command: command_handler)
+    app.add_handler(command_handler("start", conversation.start))
+    app.add_handler(command_handler(SIMPLE_COMMANDS, conversation.command))
     # 2. buttons and inline mode
     app.add_handler(CallbackQueryHandler(conversation.button))
     app.add_handler(InlineQueryHandler(inline.inline_query))
@@ -119,7 +120,7 @@ def register_handlers(app: Application) -> None:
             filters.LOCATION & private & filters.UpdateType.MESSAGE, conversation.location
         )
     )
-    # 5. unknown commands in private chats -> help
+    # 5. unknown commands in private chats, and /cmd@otherbot -> help
     app.add_handler(
         MessageHandler(filters.COMMAND & private & filters.UpdateType.MESSAGE, conversation.command)
     )
