@@ -26,9 +26,8 @@ from bot.channels.telegram.handlers import conversation, errors, guard, inline
 from bot.channels.telegram.handlers import handoff as handoff_handlers
 from bot.channels.telegram.handlers import quiz as quiz_handlers
 from bot.channels.telegram.handlers.common import AddressedToBot, command_handler
-from bot.channels.telegram.updates import PerChatUpdateProcessor
+from bot.channels.telegram.updates import ArrivalFlood, PerChatUpdateProcessor
 from bot.config import Settings
-from bot.core.flood import FloodGate
 from bot.i18n import N_, translator
 
 RETENTION_EVERY_S = 24 * 3600  # the retention purge runs daily
@@ -65,13 +64,15 @@ def build_application(
     updates_request: BaseRequest | None = None,
     rate_limit: bool = True,
 ) -> Application:
+    # the flood limit is checked as updates arrive, before they wait for a slot (updates.py)
+    flood = ArrivalFlood(staff_chat=settings.counsellor_chat)
     builder = (
         ApplicationBuilder()
         .token(settings.token or "0:offline")
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .post_init(_post_init)
-        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES, flood))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
@@ -79,7 +80,7 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     app = builder.build()
     app.bot_data["services"] = services
-    app.bot_data["flood"] = FloodGate()
+    app.bot_data["flood"] = flood
     app.bot_data["retention_days"] = settings.retention_days
     if settings.counsellor_chat is not None:
         services.enable_handoff(
