@@ -65,6 +65,13 @@ async def test_a_mention_of_this_bot_is_answered_in_any_case(bot):
     assert "passport" in (await bot.say(AMY, f"{PASSPORT} @{name.upper()}", **IN_GROUP)).lower()
 
 
+async def test_a_lone_surrogate_does_not_break_the_mention_check(bot):
+    await bot.say(AMY, "\ud800 @somchai_99 zzqx", silent=True, **IN_GROUP)
+    answer = await bot.say(AMY, f"\ud800 @{bot.app.bot.username} {PASSPORT}", **IN_GROUP)
+    assert "passport" in answer.lower()
+    assert _unanswered(bot) == []
+
+
 async def test_a_text_mention_of_this_bot_is_answered(bot):
     me = bot.fake.bot_user
     text = f"Bot {PASSPORT}"

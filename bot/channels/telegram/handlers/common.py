@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from telegram import Message, Update
+from telegram import Message, MessageEntity, Update
 from telegram.constants import MessageEntityType, ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TimedOut
 from telegram.ext import Application, CommandHandler, ContextTypes
@@ -58,14 +58,25 @@ class AddressedToBot(_filters.MessageFilter):
         ):
             return True
         username = (me.username or "").casefold()
-        kinds = [MessageEntityType.MENTION, MessageEntityType.TEXT_MENTION]
-        for entity, text in message.parse_entities(kinds).items():
-            if entity.type == MessageEntityType.TEXT_MENTION:
-                if entity.user is not None and entity.user.id == me.id:
-                    return True
-            elif username and text.removeprefix("@").casefold() == username:
-                return True
-        return False
+        text = message.text or ""
+        return any(_names(text, e, me.id, username) for e in message.entities)
+
+
+def _names(text: str, entity: MessageEntity, bot_id: int, username: str) -> bool:
+    """Does this entity name the bot: @username (any case), or a text mention of its id?"""
+    if entity.type == MessageEntityType.TEXT_MENTION:
+        return entity.user is not None and entity.user.id == bot_id
+    if entity.type == MessageEntityType.MENTION and username:
+        return _entity_text(text, entity).removeprefix("@").casefold() == username
+    return False
+
+
+def _entity_text(text: str, entity: MessageEntity) -> str:
+    """The entity's text. Offsets count UTF-16 code units; unlike Message.parse_entity this
+    copes with a lone surrogate in the text (possible in JSON, and so from Telegram)."""
+    units = text.encode("utf-16-le", "surrogatepass")
+    part = units[2 * entity.offset : 2 * (entity.offset + entity.length)]
+    return part.decode("utf-16-le", "replace")
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
