@@ -12,6 +12,8 @@ import asyncio
 
 from telegram import Update
 
+from bot.channels.telegram.updates import ArrivalFlood
+
 A, B = 701, 702
 
 
@@ -76,3 +78,17 @@ async def test_inline_queries_are_flood_limited_too(bot):
     other = bot.fake.push_inline_query(B, "korea cost")
     await bot.process(other)
     assert bot.fake.inline_answer(other["inline_query"]["id"]) is not None
+
+
+def test_arrival_verdicts_spare_the_counsellors_group_and_keep_nothing_dropped(fake_api):
+    staff_chat = -1009876543210
+    flood = ArrivalFlood(staff_chat=staff_chat)
+    staff = [fake_api.push_group_message(555, "case 1: call 1362", chat_id=staff_chat)
+             for _ in range(30)]  # fmt: skip
+    assert {flood.arrive(Update.de_json(u, None)) for u in staff} == {"ok"}
+    mine = [Update.de_json(fake_api.push_message(A, "hi"), None) for _ in range(30)]
+    verdicts = [flood.arrive(u) for u in mine]
+    assert verdicts == ["ok"] * 20 + ["warn"] + ["drop"] * 9
+    # the guard later reads each verdict once; a dropped update leaves nothing behind
+    assert [flood.verdict(u) for u in mine[19:22]] == ["ok", "warn", "drop"]
+    assert len(flood._decided) == 30 + 19
