@@ -156,16 +156,18 @@ async def test_no_handler_takes_an_edited_message(bot):
     names = {"start", "menu", "help", "forget", "quiz", "join", "event", "talk", "undo", "edit",
              "reload", "newentry", "missed", "stats", "changes", "cancel", "stop", "close"}  # fmt: skip
     await bot.say(ADMIN_ID, "hello")
-    for name in sorted(names):
+    texts = [f"/{name} 1" for name in sorted(names)]
+    texts += [PASSPORT, f"@{bot.app.bot.username} {PASSPORT}"]
+    for text in texts:
         for chat in (ADMIN_ID, GROUP):
             bot.fake.push_message(ADMIN_ID, "x", **({} if chat == ADMIN_ID else IN_GROUP))
-            raw = bot.fake.push_edited_message(ADMIN_ID, f"/{name} 1", chat_id=chat)
+            raw = bot.fake.push_edited_message(ADMIN_ID, text, chat_id=chat)
             update = Update.de_json(raw, bot.app.bot)
             for group, handlers in bot.app.handlers.items():
                 if group < 0:
                     continue  # the guard logs every update
                 taken = [h.callback.__qualname__ for h in handlers if h.check_update(update)]
-                assert taken == [], f"edited /{name} in chat {chat} taken by {taken}"
+                assert taken == [], f"edited {text!r} in chat {chat} taken by {taken}"
 
 
 # --- finding 11: /forget@otherbot, callback data with a trailing newline --------------------
