@@ -18,14 +18,13 @@ from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, T
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
 from bot.app.handoff import HandoffService
-from bot.channels.telegram.handlers.common import send_turn, services, user_lang
+from bot.channels.telegram.handlers.common import command_handler, send_turn, services, user_lang
 from bot.channels.telegram.render import keyboard, to_html_messages
 from bot.channels.telegram.resilience import with_retry
 from bot.core import handoff as core
@@ -50,18 +49,18 @@ class _InCase(filters.MessageFilter):
 def register(app: Application) -> None:
     handoff = app.bot_data["services"].handoff
     private = filters.ChatType.PRIVATE
-    app.add_handler(CommandHandler("talk", talk))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^talk"))
+    app.add_handler(command_handler("talk", talk))
+    app.add_handler(CallbackQueryHandler(button, pattern=r"\Atalk"))
     if not handoff.enabled:
         return  # /talk says it is not available; nothing else changes
     group = filters.Chat(handoff.chat_id)
     message = filters.UpdateType.MESSAGE
     # the counsellors' group first: its messages are never questions for the bot
-    app.add_handler(CommandHandler("close", close, filters=group))
+    app.add_handler(command_handler("close", close, filters=group))
     app.add_handler(MessageHandler(group & message & ~filters.COMMAND, from_counsellors))
-    app.add_handler(CommandHandler("stop", stop, filters=private))
+    app.add_handler(command_handler("stop", stop, filters=private))
     # before the general /forget: close the case and drop its mapping too
-    app.add_handler(CommandHandler("forget", forget, filters=private))
+    app.add_handler(command_handler("forget", forget, filters=private))
     # a user with an open case: everything but commands goes to the counsellors
     # (before the FAQ, location and "I read text" handlers)
     relay = private & message & ~filters.COMMAND & ~filters.StatusUpdate.ALL & _InCase(handoff)

@@ -16,7 +16,6 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     PollAnswerHandler,
@@ -36,7 +35,7 @@ from bot.app.quiz import (
     StatusLater,
     Timer,
 )
-from bot.channels.telegram.handlers.common import user_lang
+from bot.channels.telegram.handlers.common import command_handler, user_lang
 from bot.channels.telegram.render import keyboard, to_html_messages
 from bot.channels.telegram.resilience import with_retry
 from bot.core.dialogue import Button, Reply
@@ -70,11 +69,14 @@ def register(app: Application) -> None:
     quiz = app.bot_data["quiz"] = make_service(app)
     private = filters.ChatType.PRIVATE
     # before the general /start: join links (ev_<code>) and the quiz link from groups
-    app.add_handler(CommandHandler("start", start, filters=filters.Regex(r"^/start\S* (ev_|quiz)")))
-    app.add_handler(CommandHandler("quiz", quiz_command))
-    app.add_handler(CommandHandler("join", join_command))
-    app.add_handler(CommandHandler("event", event_command))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^(q|qa:\d+)$"))
+    app.add_handler(
+        command_handler("start", start, filters=filters.Regex(r"^/start\S* (ev_|quiz)"))
+    )
+    app.add_handler(command_handler("quiz", quiz_command))
+    app.add_handler(command_handler("join", join_command))
+    app.add_handler(command_handler("event", event_command))
+    # \A..\Z: the whole data ("$" would also match before a trailing newline: "q\n")
+    app.add_handler(CallbackQueryHandler(button, pattern=r"\A(q|qa:[0-9]+)\Z"))
     app.add_handler(PollAnswerHandler(poll_answer))
     # a participant's leaderboard name: before free text goes to the FAQ
     name = filters.TEXT & ~filters.COMMAND & private & filters.UpdateType.MESSAGE
