@@ -162,7 +162,8 @@ async def main(minutes: float, rate: float) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         services = Runtime.open(ROOT / "content", Path(tmp) / "soak.sqlite3")
         app = build_application(Settings(token=token, api_url=url), services)
-        app.bot_data["flood"].limit = 10_000  # the soak is many users at once, not one flooding
+        # the soak is many users at once, not one flooding
+        app.bot_data["flood"].messages.limit = 10_000
         await app.initialize()
         await app.start()
         await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0)

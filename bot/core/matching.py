@@ -386,6 +386,10 @@ class Matcher:
             # "MOU MOU MOU ...": a word typed over and over is not a question
             m = Match(None, m.score, "suggest", (m.id, *m.suggestions), m.best, m.ranked)
         where = named or frozenset([country] if country else [])
+        if m.decision == "answer" and not where and self._other_country_close(m):
+            # "how do I change employer?" naming no country: Thailand, Korea and Japan
+            # each have an entry; ask which one by offering them, never pick one
+            m = Match(None, m.score, "suggest", tuple(i for i, _s in m.ranked), m.best, m.ranked)
         if where:
             # never offer the Thailand entry for a question about Korea
             by_id = self.content.by_id
@@ -396,7 +400,20 @@ class Matcher:
             m = Match(m.id, m.score, m.decision, m.suggestions[:MAX_SUGGESTIONS], m.best, m.ranked)
         return m
 
+    def _other_country_close(self, m: Match) -> bool:
+        """Is an entry about another destination within COUNTRY_TIE points of the
+        answer, which is about one destination?"""
+        by_id = self.content.by_id
+        mine = by_id[m.id].country
+        if not mine:
+            return False
+        return any(
+            by_id[i].country not in (None, mine) and s >= m.score - COUNTRY_TIE
+            for i, s in m.ranked[1:]
+        )
 
+
+COUNTRY_TIE = 13.0  # no country named: another country's entry this close means "which one?"
 REPEAT_MIN_WORDS = 6  # a message this long ...
 REPEAT_MAX_DISTINCT = 0.34  # ... whose distinct words are at most this share of its words
 

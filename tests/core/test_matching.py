@@ -188,3 +188,20 @@ def test_suggestions_for_a_question_about_korea_are_about_korea(matcher):
         m = matcher.match(question)
         assert m.decision != "answer" or m.id.startswith("kr-")
         assert all(not s.startswith(("th-", "jp-")) for s in m.suggestions), m.suggestions
+
+
+@pytest.mark.parametrize(
+    "question", ["change employer", "ໃຊ້ເງິນເທົ່າໃດ", "bring my wife", "requirements age"]
+)
+def test_a_question_naming_no_country_is_not_answered_for_one(matcher, question):
+    """Thailand, Korea and Japan each have their entry on this: ask which one (offer
+    them) rather than answer for the country whose wording happens to be closest."""
+    m = matcher.match(question)
+    assert m.decision == "suggest", m.ranked
+    countries = {matcher.content.by_id[i].country for i in m.suggestions}
+    assert len(countries - {None}) >= 2
+
+
+def test_a_question_naming_its_scheme_is_answered_for_that_country(matcher):
+    assert matcher.match("What is the Specified Skilled Worker visa?").id == "jp-ssw"
+    assert matcher.match("change employer in korea").id == "kr-change-workplace"

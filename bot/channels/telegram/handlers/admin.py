@@ -15,7 +15,6 @@ from telegram import BotCommand, BotCommandScopeChat, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -23,7 +22,7 @@ from telegram.ext import (
 
 from bot.app.admin_flow import AdminFlow, Chart, Out
 from bot.app.editor import ContentEditor
-from bot.channels.telegram.handlers.common import send_turn, services, user_lang
+from bot.channels.telegram.handlers.common import command_handler, send_turn, services, user_lang
 from bot.core.admin import replies as ui
 from bot.core.callbacks import AdminButton
 from bot.core.dialogue_types import Reply, Turn
@@ -64,9 +63,9 @@ def register(app: Application) -> None:
     admins = app.bot_data["services"].admin_ids
     names = [c for c, _d in ADMIN_COMMANDS if c != "cancel"]
     # everyone reaches these: non-admins are refused politely
-    app.add_handler(CommandHandler(names, command))
+    app.add_handler(command_handler(names, command))
     # /cancel only means something to an admin in an edit; others get the usual help
-    app.add_handler(CommandHandler("cancel", command, filters=filters.User(user_id=admins)))
+    app.add_handler(command_handler("cancel", command, filters=filters.User(user_id=admins)))
     # the ad: buttons come through the one button handler (handlers/conversation.py)
     # an admin's answer to "send the new question/answer/entry": before free text
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE

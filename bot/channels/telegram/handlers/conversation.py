@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from telegram import Update
 from telegram.ext import ContextTypes
 
@@ -17,9 +19,18 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """/menu /help /language /hotline /privacy /forget and unknown commands (-> help)."""
+    """/menu /help /language /hotline /privacy /forget and unknown commands (-> help).
+
+    `/forget@otherbot` in a private chat is a command for another bot: not run, it gets
+    the help like any command the bot does not know.
+    """
     text = update.effective_message.text or ""
-    turn = services(context).command(text, user_lang(update, context))
+    lang = user_lang(update, context)
+    _cmd, at, target = (text.split(None, 1) or [""])[0].partition("@")
+    if at and target.casefold() != (context.bot.username or "").casefold():
+        await send_turn(update, context, services(context).dialogue.help(lang))
+        return
+    turn = services(context).command(text, lang)
     await send_turn(update, context, turn)
 
 
@@ -27,8 +38,8 @@ async def text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     msg = update.effective_message
     question = msg.text or ""
     if msg.chat.type != "private":
-        # groups: only when mentioned or replied to (filters ensure one of them)
-        question = question.replace(f"@{context.bot.username}", " ")
+        # groups: only when this bot is mentioned or replied to (AddressedToBot)
+        question = re.sub(rf"@{re.escape(context.bot.username)}\b", " ", question, flags=re.I)
     turn = services(context).dialogue.on_text(question, user_lang(update, context), msg.chat_id)
     await send_turn(update, context, turn)
 

@@ -17,14 +17,13 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     Application,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
 from bot.app.handoff import HandoffService
-from bot.channels.telegram.handlers.common import send_turn, services, user_lang
+from bot.channels.telegram.handlers.common import command_handler, send_turn, services, user_lang
 from bot.channels.telegram.render import keyboard, to_html_messages
 from bot.channels.telegram.resilience import with_retry
 from bot.core import handoff as core
@@ -50,7 +49,7 @@ class _InCase(filters.MessageFilter):
 def register(app: Application) -> None:
     handoff = app.bot_data["services"].handoff
     private = filters.ChatType.PRIVATE
-    app.add_handler(CommandHandler("talk", talk))
+    app.add_handler(command_handler("talk", talk))
     # its buttons (talk, talk:ok:<country>, talk:no, talk:stop) come through the one button
     # handler (handlers/conversation.py) to button() below
     if not handoff.enabled:
@@ -58,11 +57,11 @@ def register(app: Application) -> None:
     group = filters.Chat(handoff.chat_id)
     message = filters.UpdateType.MESSAGE
     # the counsellors' group first: its messages are never questions for the bot
-    app.add_handler(CommandHandler("close", close, filters=group))
+    app.add_handler(command_handler("close", close, filters=group))
     app.add_handler(MessageHandler(group & message & ~filters.COMMAND, from_counsellors))
-    app.add_handler(CommandHandler("stop", stop, filters=private))
+    app.add_handler(command_handler("stop", stop, filters=private))
     # before the general /forget: close the case and drop its mapping too
-    app.add_handler(CommandHandler("forget", forget, filters=private))
+    app.add_handler(command_handler("forget", forget, filters=private))
     # a user with an open case: everything but commands goes to the counsellors
     # (before the FAQ, location and "I read text" handlers)
     relay = private & message & ~filters.COMMAND & ~filters.StatusUpdate.ALL & _InCase(handoff)

@@ -15,7 +15,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     PollAnswerHandler,
@@ -35,7 +34,7 @@ from bot.app.quiz import (
     StatusLater,
     Timer,
 )
-from bot.channels.telegram.handlers.common import user_lang
+from bot.channels.telegram.handlers.common import command_handler, user_lang
 from bot.channels.telegram.render import keyboard, to_html_messages
 from bot.channels.telegram.resilience import with_retry
 from bot.core.callbacks import Quiz, QuizButton
@@ -70,18 +69,18 @@ def register(app: Application) -> None:
     quiz = app.bot_data["quiz"] = make_service(app)
     private = filters.ChatType.PRIVATE
     # before the general /start: join links (ev_<code>) and the quiz link from groups
-    app.add_handler(CommandHandler("start", start, filters=filters.Regex(r"^/start\S* (ev_|quiz)")))
-    app.add_handler(CommandHandler("quiz", quiz_command))
-    app.add_handler(CommandHandler("join", join_command))
-    app.add_handler(CommandHandler("event", event_command))
+    app.add_handler(
+        command_handler("start", start, filters=filters.Regex(r"^/start\S* (ev_|quiz)"))
+    )
+    app.add_handler(command_handler("quiz", quiz_command))
+    app.add_handler(command_handler("join", join_command))
+    app.add_handler(command_handler("event", event_command))
     # its buttons (🎯 Quiz, ✏️ leaderboard name, ✅ Yes, ❌ Stay anonymous) come through the
     # one button handler (handlers/conversation.py) to button() below
     app.add_handler(PollAnswerHandler(poll_answer))
     # a participant's leaderboard name: /name, or the text typed after tapping ✏️ (only
     # then), before free text goes to the FAQ
-    app.add_handler(
-        CommandHandler("name", name_command, filters=private & filters.UpdateType.MESSAGE)
-    )
+    app.add_handler(command_handler("name", name_command, filters=private))
     name = filters.TEXT & ~filters.COMMAND & private & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(name & _AwaitingName(quiz), name_text))
     if app.job_queue is not None:
