@@ -39,7 +39,7 @@ ANSWER_MIN = 38.0  # best entry at least this ...
 ANSWER_GAP = 4.0  # ... and this far ahead of the runner-up entry -> answer
 COVER_MIN = 0.45  # ... and covering at least this share of the question's information
 SUGGEST_MIN = 30.0
-COVER_SUGGEST = 0.25  # below ANSWER_MIN, an entry covering less than this is not offered  # plausible: offer the top entries as choices
+COVER_SUGGEST = 0.3  # below ANSWER_MIN, an entry covering less than this is not offered  # plausible: offer the top entries as choices
 SUGGEST_WITHIN = 18.0  # a suggestion must be within this many points of the best
 MAX_SUGGESTIONS = 3
 
