@@ -30,7 +30,7 @@ import tornado.httpserver  # noqa: E402
 import tornado.web  # noqa: E402
 
 from benchmarks.tg_throughput import QUESTIONS  # noqa: E402
-from bot.app.runtime import Services  # noqa: E402
+from bot.app.runtime import Runtime  # noqa: E402
 from bot.channels.line.client import LineClient  # noqa: E402
 from bot.channels.line.handler import LineBot  # noqa: E402
 from bot.channels.line.webhook import routes  # noqa: E402
@@ -99,7 +99,7 @@ async def main(n: int, users: int, batch: int) -> None:
         return parent.recv()
 
     with tempfile.TemporaryDirectory() as tmp:
-        services = Services.open(ROOT / "content", Path(tmp) / "bench.sqlite3")
+        services = Runtime.open(ROOT / "content", Path(tmp) / "bench.sqlite3")
         client = LineClient(token, api_url)
         await client.start()
         line = LineBot(services, client, secret)

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.remote_fake import RemoteFake, count, push_texts  # noqa: E402
-from bot.app.runtime import Services  # noqa: E402
+from bot.app.runtime import Runtime  # noqa: E402
 from bot.channels.telegram.app import ALLOWED_UPDATES, build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from tools.fakeapi import FakeBotAPI  # noqa: E402
@@ -133,7 +133,7 @@ async def main(n: int, questions: int, compare: bool) -> int:
     url, token = parent.url, parent.token
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            services = Services.open(
+            services = Runtime.open(
                 ROOT / "content", Path(tmp) / "bench.sqlite3", frozenset({ADMIN})
             )
             limited = await _with_app(

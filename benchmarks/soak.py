@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.remote_fake import RemoteFake  # noqa: E402
-from bot.app.runtime import Services  # noqa: E402
+from bot.app.runtime import Runtime  # noqa: E402
 from bot.channels.telegram.app import ALLOWED_UPDATES, build_application  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from tools.fakeapi import FakeBotAPI  # noqa: E402
@@ -160,9 +160,10 @@ async def main(minutes: float, rate: float) -> int:
     expected: Counter[str] = Counter()
     inline_expected = 0
     with tempfile.TemporaryDirectory() as tmp:
-        services = Services.open(ROOT / "content", Path(tmp) / "soak.sqlite3")
+        services = Runtime.open(ROOT / "content", Path(tmp) / "soak.sqlite3")
         app = build_application(Settings(token=token, api_url=url), services)
-        app.bot_data["flood"].limit = 10_000  # the soak is many users at once, not one flooding
+        # the soak is many users at once, not one flooding
+        app.bot_data["flood"].messages.limit = 10_000
         await app.initialize()
         await app.start()
         await app.updater.start_polling(allowed_updates=ALLOWED_UPDATES, poll_interval=0)

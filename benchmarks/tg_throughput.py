@@ -26,7 +26,7 @@ from telegram import Update  # noqa: E402
 from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters  # noqa: E402
 
 from benchmarks.remote_fake import RemoteFake, count, push_texts  # noqa: E402
-from bot.app.runtime import Services  # noqa: E402
+from bot.app.runtime import Runtime  # noqa: E402
 from bot.channels.telegram.app import ALLOWED_UPDATES, CONCURRENT_UPDATES, build_application  # noqa: E402
 from bot.channels.telegram.updates import PerChatUpdateProcessor  # noqa: E402
 from bot.config import Settings  # noqa: E402
@@ -83,7 +83,7 @@ async def main(n: int, users: int) -> None:
         echo_rate = await _measure(echo, remote, n, users)
 
         with tempfile.TemporaryDirectory() as tmp:
-            services = Services.open(ROOT / "content", Path(tmp) / "bench.sqlite3")
+            services = Runtime.open(ROOT / "content", Path(tmp) / "bench.sqlite3")
             settings = Settings(token=token, api_url=url)
             app = build_application(settings, services, rate_limit=False)
             bot_rate = await _measure(app, remote, n, users)

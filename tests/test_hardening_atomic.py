@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.app.editor import ContentEditor
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.storage import admin as db
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -19,10 +19,10 @@ import os, sys
 from pathlib import Path
 from bot.core import admin as core
 from bot.app.editor import ContentEditor
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.storage import admin as db
 root, dbpath, when = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-editor = ContentEditor(Services.open(root, dbpath, frozenset({1})))
+editor = ContentEditor(Runtime.open(root, dbpath, frozenset({1})))
 real = db.atomic_write
 def crash(path, text):
     if when == "after":
@@ -46,7 +46,7 @@ def test_crash_after_the_file_write_keeps_the_audit_row(content_copy, tmp_path):
     dbpath = tmp_path / "bot.sqlite3"
     _crash(content_copy, dbpath, "after")
     assert "zebra permit" in (content_copy / "overlay.yaml").read_text(encoding="utf-8")
-    services = Services.open(content_copy, dbpath, frozenset({1}))
+    services = Runtime.open(content_copy, dbpath, frozenset({1}))
     editor = ContentEditor(services)  # the bot starts again
     rows = db.recent_changes(services.store)
     assert [r["entry_id"] for r in rows] == ["kr-eps"]
@@ -59,6 +59,6 @@ def test_crash_before_the_file_write_leaves_no_audit_row(content_copy, tmp_path)
     dbpath = tmp_path / "bot.sqlite3"
     _crash(content_copy, dbpath, "before")
     assert not (content_copy / "overlay.yaml").exists()
-    services = Services.open(content_copy, dbpath, frozenset({1}))
+    services = Runtime.open(content_copy, dbpath, frozenset({1}))
     ContentEditor(services)
     assert db.recent_changes(services.store) == []

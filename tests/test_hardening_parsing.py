@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.core import quiz as q
 from bot.core.untrusted import finite_coords, parse_int, scrub
 from bot.storage.db import Store, connect
@@ -56,7 +56,7 @@ def test_location_with_impossible_coordinates_gets_a_reply(loaded, lat, lon):
 
 
 def test_terminal_commands_split_on_any_whitespace(loaded, tmp_path):
-    svc = Services(loaded, Store(connect(tmp_path / "db.sqlite3")))
+    svc = Runtime(loaded, Store(connect(tmp_path / "db.sqlite3")))
     turn = svc.command("/location\t17.96\n102.61", "en")
     assert "nearest" in turn.replies[0].text.lower()
 

@@ -6,21 +6,21 @@ never query storage themselves.
 
 from __future__ import annotations
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.core import admin as core
 from bot.storage import admin as db
 
 DAY = 86400
 
 
-def missed_groups(services: Services, now: float, days: int) -> list[core.MissedGroup]:
+def missed_groups(services: Runtime, now: float, days: int) -> list[core.MissedGroup]:
     """Unanswered questions of the last `days`, similar ones grouped, minus what the
     current content now answers."""
     rows = db.unanswered_since(services.store, now - days * DAY, core.MAX_MISSED_ROWS)
     return core.still_missed(core.group_missed(rows), services.dialogue.matcher.match)
 
 
-def stats(services: Services, now: float) -> tuple[core.Stats, core.Stats]:
+def stats(services: Runtime, now: float) -> tuple[core.Stats, core.Stats]:
     """The last 7 and 30 days."""
     store, since = services.store, now - 30 * DAY
     asked = db.asked_since(store, since)
@@ -32,5 +32,5 @@ def stats(services: Services, now: float) -> tuple[core.Stats, core.Stats]:
     )
 
 
-def recent_changes(services: Services) -> list:
+def recent_changes(services: Runtime) -> list:
     return db.recent_changes(services.store)

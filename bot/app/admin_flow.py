@@ -1,6 +1,6 @@
 """The admin's edit dialogue as a state machine, for any channel.
 
-/edit, /newentry, /missed, /stats, /reload, /changes, /undo, /cancel, the `ad:` buttons and
+/edit, /newentry, /missed, /stats, /reload, /changes, /undo, /cancel, the admin buttons and
 the text (or YAML file) an admin was asked for go in; what to show comes out as values
 (`Reply`, and `Chart` for the /stats picture). The state of each admin's dialogue (what the
 bot is waiting for, the pending preview) lives here, keyed by admin id, so a channel only
@@ -16,11 +16,11 @@ from typing import Any
 
 from bot.app import admin as reports
 from bot.app.editor import ContentEditor, Outcome
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.core import admin as core
+from bot.core import callbacks as cb
 from bot.core.admin import replies as ui
 from bot.core.chart import stats_png
-from bot.core.content import LANGS, VARIANT_LANGS
 from bot.core.dialogue_types import Reply
 from bot.core.errors import ContentError
 from bot.core.overlay import plain
@@ -45,7 +45,7 @@ Out = Reply | Chart
 
 @dataclass
 class AdminFlow:
-    services: Services
+    services: Runtime
     editor: ContentEditor
     states: dict[int, dict[str, Any]] = field(default_factory=dict)
 
@@ -86,7 +86,7 @@ class AdminFlow:
         self._state(admin_id)["await"] = {"kind": "new"}
         qlang = core.variant_lang(question) if question else "en"
         template = ui.new_entry_template(self.editor.today(), question, qlang)
-        return [ui.new_entry_intro(lang), Reply(template)]
+        return [ui.new_entry_intro(lang, from_missed=bool(question)), Reply(template)]
 
     def _missed_groups(self) -> list[core.MissedGroup]:
         return reports.missed_groups(self.services, self.editor.clock(), MISSED_DAYS)
@@ -128,42 +128,44 @@ class AdminFlow:
         self.states.pop(admin_id, None)
         return [Reply(_("Stopped. Nothing was changed."))]
 
-    # --- buttons (data "ad:...") --------------------------------------------------------
-    def button(self, admin_id: int, data: str, lang: str) -> list[Out]:
+    # --- buttons (bot/core/callbacks.py AdminButton, "ad:..." on the wire) -------------------
+    def button(self, admin_id: int, pressed: cb.AdminButton | None, lang: str) -> list[Out]:
         _ = translator(lang)
-        parts = (data or "").split(":")
-        head, args = (parts[1] if len(parts) > 1 else ""), parts[2:]
         content = self.services.loaded.content
+        by_id = content.by_id
         state = self._state(admin_id)
-        if head == "e" and args and args[0] in content.by_id:
-            return [ui.entry_card(content.by_id[args[0]], lang, self.editor.today())]
-        if (
-            head in ("q", "a")
-            and len(args) == 2
-            and args[1] in content.by_id
-            and args[0] in (VARIANT_LANGS if head == "q" else LANGS)
-        ):
-            state["await"] = {"kind": head, "lang": args[0], "id": args[1]}
-            return list(ui.ask_for_text(head, args[0], content.by_id[args[1]], lang))
-        if head == "r" and args and args[0] in content.by_id:
-            edit = core.Edit(core.MARK_REVIEWED, args[0], reviewed=self.editor.today())
-            return self._preview(admin_id, edit, lang)
-        if head == "ok" and args:
-            return self._save(admin_id, args[0], lang)
-        if head == "no":
-            state.pop("pending", None)
-            state.pop("await", None)
-            return [Reply(_("Cancelled. Nothing was changed."))]
-        if head in ("ma", "mn") and args:
-            group = core.find_group(self._missed_groups(), args[0])
-            if group is None:
-                return [Reply(_("That list is out of date. Send /missed again."))]
-            if head == "ma" and len(args) == 2 and args[1] in content.by_id:
-                lang_of = core.variant_lang(group.text)
-                edit = core.Edit(core.ADD_VARIANT, args[1], lang_of, group.text)
+        match pressed:
+            case cb.AdminEntry(eid) if eid in by_id:
+                return [ui.entry_card(by_id[eid], lang, self.editor.today())]
+            case cb.AdminAddQuestion(qlang, eid) | cb.AdminNewAnswer(qlang, eid) if eid in by_id:
+                kind = "q" if isinstance(pressed, cb.AdminAddQuestion) else "a"
+                state["await"] = {"kind": kind, "lang": qlang, "id": eid}
+                return list(ui.ask_for_text(kind, qlang, by_id[eid], lang))
+            case cb.AdminReviewed(eid) if eid in by_id:
+                edit = core.Edit(core.MARK_REVIEWED, eid, reviewed=self.editor.today())
                 return self._preview(admin_id, edit, lang)
-            if head == "mn":
-                return self._cmd_newentry(admin_id, "", lang, question=group.text)
+            case cb.AdminSave(nonce):
+                return self._save(admin_id, nonce, lang)
+            case cb.AdminCancel():
+                state.pop("pending", None)
+                state.pop("await", None)
+                return [Reply(_("Cancelled. Nothing was changed."))]
+            case cb.AdminMissedAdd(gid) | cb.AdminMissedAsIs(gid) | cb.AdminMissedNew(gid):
+                group = core.find_group(self._missed_groups(), gid)
+                if group is None:
+                    return [Reply(_("That list is out of date. Send /missed again."))]
+                if isinstance(pressed, cb.AdminMissedNew):
+                    return self._cmd_newentry(admin_id, "", lang, question=group.text)
+                entry = by_id.get(pressed.entry_id)
+                if entry is not None and isinstance(pressed, cb.AdminMissedAdd):
+                    # which text? what users typed may name or identify someone
+                    state.pop("pending", None)
+                    state["await"] = {"kind": "mq", "id": entry.id}
+                    return ui.ask_for_missed_variant(group, entry, lang)
+                if entry is not None:  # "Use as is": the admin read it and chose it
+                    lang_of = core.variant_lang(group.text)
+                    edit = core.Edit(core.ADD_VARIANT, entry.id, lang_of, group.text)
+                    return self._preview(admin_id, edit, lang)
         return [Reply(_("That button is old or unknown."))]
 
     # --- typed input --------------------------------------------------------------------
@@ -176,6 +178,9 @@ class AdminFlow:
             return [edit] if isinstance(edit, Reply) else self._preview(admin_id, edit, lang)
         if document or not text:
             return [Reply(_("Please send text, or /cancel."))]
+        if wait.get("kind") == "mq":  # the text to add for a missed question, as chosen
+            edit = core.Edit(core.ADD_VARIANT, wait["id"], core.variant_lang(text), text)
+            return self._preview(admin_id, edit, lang)
         kind = core.ADD_VARIANT if wait.get("kind") == "q" else core.REPLACE_ANSWER
         return self._preview(admin_id, core.Edit(kind, wait["id"], wait["lang"], text), lang)
 
@@ -192,11 +197,11 @@ class AdminFlow:
         state.pop("await", None)
         return list(replies)
 
-    def _save(self, admin_id: int, nonce: str, lang: str) -> list[Out]:
+    def _save(self, admin_id: int, nonce: int, lang: str) -> list[Out]:
         _ = translator(lang)
         state = self._state(admin_id)
         pending = state.get("pending")
-        if not pending or str(pending["nonce"]) != nonce:
+        if not pending or pending["nonce"] != nonce:
             return [Reply(_("This preview is out of date; nothing was saved."))]
         state.pop("pending", None)
         outcome = self.editor.commit(pending["edit"], admin_id)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.storage.channels import ID_BASE, ChannelUsers
 
 __all__ = ["ID_BASE", "ChannelPeople"]
@@ -12,7 +12,7 @@ __all__ = ["ID_BASE", "ChannelPeople"]
 class ChannelPeople:
     """One channel's users: their integer ids, blocked (unfollowed) or not."""
 
-    def __init__(self, services: Services, channel: str):
+    def __init__(self, services: Runtime, channel: str):
         self.services, self.channel = services, channel
         self.users = ChannelUsers(services.store)
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from bot.app.runtime import Live, Services, matcher_for
+from bot.app.runtime import Live, Runtime, matcher_for
 from bot.core import admin as core
 from bot.core.content import Content, default_overlay_path, source_name
 from bot.core.dialogue import Dialogue
@@ -65,7 +65,7 @@ class Prepared:
 
 
 class ContentEditor:
-    def __init__(self, services: Services, clock: Callable[[], float] = time.time):
+    def __init__(self, services: Runtime, clock: Callable[[], float] = time.time):
         self.services = services
         self.clock = clock
         self.lock = threading.Lock()

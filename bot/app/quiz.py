@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core import quiz as q
-from bot.core.dialogue import Button, Reply
+from bot.core.callbacks import AskName, ConfirmName, QuizButton, StayAnonymous
+from bot.core.dialogue import Reply
 from bot.i18n import translator
 from bot.storage.quiz import EVENT_KEEP_DAYS, EventRow, Participant, QuizStore
 
@@ -111,6 +112,9 @@ class QuizService:
     clock: Callable[[], float] = time.time
     rng: random.Random = field(default_factory=random.Random)
     _status_at: dict[int, float] = field(default_factory=dict)
+    # leaderboard names typed but not yet confirmed, {(event, user): (name, when)}: in memory
+    # only, so nothing is stored before ✅ Yes (a restart forgets them: the person types again)
+    _proposed: dict[tuple[int, int], tuple[str, float]] = field(default_factory=dict)
     _status_pending: set[int] = field(default_factory=set)
 
     @property
@@ -199,8 +203,6 @@ class QuizService:
             return []
         if not self.store.answer(poll_id, option_ids[0], self.clock()):
             return []
-        if part.naming:
-            self.store.stop_naming(ev.id, user_id)
         if ev.mode == q.SELF:
             return self._advance(ev, part, row.record.qindex) + self._status_due(ev.id)
         return self._status_due(ev.id)
@@ -266,17 +268,14 @@ class QuizService:
         who = q.display_name(part.name, part.number, lang)
         if new:
             text = _(
-                "You joined “{title}” as {name}.\n\n"
-                "Type the name to show on the leaderboard (no need for your real name), "
-                "or tap “Stay anonymous”. Questions will come here as quiz polls.",
+                "You joined “{title}” as {name}. Questions will come here as quiz polls.\n\n"
+                "To show another name on the leaderboard, tap the button.",
                 title=ev.title,
                 name=who,
             )
-            buttons = ((Button(_("Stay anonymous"), f"qa:{ev.id}"),),)
-            outs: list[Out] = [Say(user_id, Reply(text, buttons=buttons))]
         else:
             text = _("You are already in “{title}” as {name}.", title=ev.title, name=who)
-            outs = [Say(user_id, Reply(text))]
+        outs: list[Out] = [Say(user_id, Reply(text, buttons=q.name_offer(ev.id, lang)))]
         qindex = q.on_join(ev.machine)
         if ev.mode == q.SELF and qindex is not None:
             if part.position < 0:
@@ -288,32 +287,91 @@ class QuizService:
             outs += [ask] if ask else []
         return outs
 
+    # --- events: the leaderboard name (asked for, then confirmed; see docs/QUIZ.md) ---------
+    def ask_name(self, user_id: int, event_id: int) -> list[Out]:
+        """✏️ tapped: the person's next text is the name they propose."""
+        part = self._open_place(user_id, event_id)
+        if part is None:
+            return self._no_place(user_id, event_id)
+        self.store.ask_name(event_id, user_id)
+        return [Say(user_id, q.name_ask(part.lang))]
+
+    def name_command(self, user_id: int, lang: str, arg: str = "") -> list[Out]:
+        """/name (in the event joined last): ask for the name; `/name Noy` proposes Noy."""
+        part = self.store.current(user_id)
+        if part is None:
+            _ = translator(lang)
+            text = _("Join a quiz event first: send /join and the event code.")
+            return [Say(user_id, Reply(text))]
+        name = q.name_candidate(arg) if arg.strip() else None
+        if name is None:
+            return self.ask_name(user_id, part.event_id)
+        return self._propose(part, name)
+
     def awaiting_name(self, user_id: int, text: str) -> bool:
-        """Is this text the leaderboard name we asked for? A question ("...?") or anything
-        longer than a name goes to the FAQ as usual."""
-        text = text.strip()
-        if not text or len(text) > q.NAME_MAX or "?" in text:
-            return False
-        return self.store.naming(user_id) is not None
+        """Is this text the leaderboard name the person said they would type? Only after
+        they tapped ✏️ (or sent /name); a question ("...?") or anything longer than a name
+        goes to the FAQ as usual."""
+        return q.name_candidate(text) is not None and self.store.naming(user_id) is not None
 
     def set_name(self, user_id: int, text: str) -> list[Out]:
+        """The typed name: proposed, shown back with ✅ Yes / ✏️ Change / ❌ Stay anonymous."""
         part = self.store.naming(user_id)
-        if part is None:
+        name = q.name_candidate(text)
+        if part is None or name is None:
             return []
-        name = q.clean_name(text)
-        self.store.set_name(part.event_id, user_id, name)
-        _ = translator(part.lang)
-        shown = q.display_name(name, part.number, part.lang)
-        return [Say(user_id, Reply(_("On the leaderboard you are: {name}", name=shown)))]
+        return self._propose(part, name)
+
+    def _propose(self, part: Participant, name: str) -> list[Out]:
+        now = self.clock()
+        for key, (_n, at) in list(self._proposed.items()):  # unconfirmed names do not pile up
+            if now - at > q.NAME_CONFIRM_S:
+                del self._proposed[key]
+        self._proposed[(part.event_id, part.user_id)] = (name, now)
+        self.store.stop_naming(part.event_id, part.user_id)  # later texts go to the FAQ
+        return [Say(part.user_id, q.name_confirm(name, part.event_id, part.lang))]
+
+    def confirm_name(self, user_id: int, event_id: int) -> list[Out]:
+        """✅ Yes: only now is the name stored (and shown on the leaderboard)."""
+        part = self._open_place(user_id, event_id)
+        proposed = self._proposed.pop((event_id, user_id), None)
+        if part is None:
+            return self._no_place(user_id, event_id)
+        if proposed is None or self.clock() - proposed[1] > q.NAME_CONFIRM_S:
+            return self.ask_name(user_id, event_id)  # forgotten (restart) or too old
+        self.store.set_name(event_id, user_id, proposed[0])
+        return [Say(user_id, q.name_shown(proposed[0], part.number, part.lang))]
 
     def stay_anonymous(self, user_id: int, event_id: int) -> list[Out]:
+        self._proposed.pop((event_id, user_id), None)
         part = self.store.participant(event_id, user_id)
         if part is None:
             return []
         self.store.set_name(event_id, user_id, None)
+        return [Say(user_id, q.name_shown(None, part.number, part.lang))]
+
+    def name_button(self, user_id: int, pressed: QuizButton | None) -> list[Out]:
+        """A leaderboard-name button (✏️ AskName, ✅ ConfirmName, ❌ StayAnonymous, values of
+        bot/core/callbacks.py); anything else is ignored."""
+        if isinstance(pressed, AskName):
+            return self.ask_name(user_id, pressed.event_id)
+        if isinstance(pressed, ConfirmName):
+            return self.confirm_name(user_id, pressed.event_id)
+        if isinstance(pressed, StayAnonymous):
+            return self.stay_anonymous(user_id, pressed.event_id)
+        return []
+
+    def _open_place(self, user_id: int, event_id: int) -> Participant | None:
+        part = self.store.participant(event_id, user_id)
+        ev = self.store.event(event_id) if part else None
+        return part if ev is not None and ev.state != q.ENDED else None
+
+    def _no_place(self, user_id: int, event_id: int) -> list[Out]:
+        part = self.store.participant(event_id, user_id)
+        if part is None:
+            return []
         _ = translator(part.lang)
-        shown = q.display_name(None, part.number, part.lang)
-        return [Say(user_id, Reply(_("On the leaderboard you are: {name}", name=shown)))]
+        return [Say(user_id, Reply(_("This event has ended.")))]
 
     def unreachable(self, ask_or_say: Ask | Say, event_id: int | None) -> None:
         """Telegram said 403 (blocked, deactivated): skip this participant from now on."""

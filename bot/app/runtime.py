@@ -109,7 +109,10 @@ def _same_index(a: Content, b: Content) -> bool:
     return a.entries == b.entries and a.topics == b.topics
 
 
-class Services:
+class Runtime:
+    """The running bot behind every channel: the live content (swapped whole on reload),
+    storage, and the quiz, handoff and admin services that combine them."""
+
     def __init__(
         self,
         loaded: Live,
@@ -179,8 +182,14 @@ class Services:
             loaded = load_live(root, content.overlay_path or None, content, True, hint)
         except ContentError as exc:
             return exc.problems
-        self.loaded = loaded
+        self._serve(loaded)
         return []
+
+    def _serve(self, loaded: Live) -> None:
+        """Swap in new content; conversations keep their thread (the last answer's
+        country, for a follow-up) across the swap."""
+        loaded.dialogue.context = self.loaded.dialogue.context
+        self.loaded = loaded
 
     def reload(self) -> list:
         """Re-read content/ and the overlay from disk; swap them in only if all is valid.
@@ -200,7 +209,7 @@ class Services:
             loaded = load_live(root, overlay, content, strict=True, previous=self.loaded)
         except ContentError as exc:  # the files changed on disk between check and load
             return exc.problems
-        self.loaded = loaded
+        self._serve(loaded)
         return []
 
     def purge_old_records(self, retention_days: int) -> dict[str, int]:
@@ -262,6 +271,9 @@ class Services:
             "/location": lambda: _location(d, arg, lang),
         }
         return table.get(cmd, lambda: d.help(lang))()
+
+
+Services = Runtime  # the old name, for code written before the rename
 
 
 def _location(dialogue, arg: str, lang: str) -> Turn:

@@ -11,29 +11,21 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
 from typing import TextIO
 
 from bot.app.quiz import Ask, Broadcast, Out, Say
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
+from bot.core.callbacks import Quiz, QuizOption
 from bot.core.dialogue import Button, Reply, Turn
 from bot.core.quiz import SOLO_DEFAULT, Poll
 from bot.core.untrusted import parse_int
 from bot.i18n import translator
 
 CHAT_USER_ID = 0  # the terminal user; records are kept like a Telegram user's
-QUIZ_BUTTON = "q"  # the menu's 🎯 Quiz and the result's "Play again" (bot/core/dialogue.py)
 
 
-@dataclass(frozen=True)
-class Option:
-    """A numbered answer to the quiz question on screen (a Telegram poll option)."""
-
-    poll_id: str
-    index: int
-
-
-Choice = Button | Option
+# a numbered answer to the quiz question on screen (a Telegram poll option)
+Choice = Button | QuizOption
 
 
 def render_reply(reply: Reply, out: TextIO, choices: list[Choice]) -> None:
@@ -61,7 +53,7 @@ def render_turn(turn: Turn, out: TextIO) -> list[Button]:
 class TerminalChat:
     """One terminal user: reads a line, asks the app, prints what comes back."""
 
-    def __init__(self, services: Services, lang: str, out: TextIO):
+    def __init__(self, services: Runtime, lang: str, out: TextIO):
         self.services, self.lang, self.out = services, lang, out
         self.choices: list[Choice] = []
         self._polls = 0
@@ -84,16 +76,17 @@ class TerminalChat:
 
     def press(self, choice: Choice) -> None:
         quiz = self.services.quiz
-        if isinstance(choice, Option):
-            outs = quiz.on_answer(CHAT_USER_ID, choice.poll_id, [choice.index])
-            poll = self._open.pop(choice.poll_id, None)
+        pressed = choice if isinstance(choice, QuizOption) else choice.data
+        if isinstance(pressed, QuizOption):
+            outs = quiz.on_answer(CHAT_USER_ID, pressed.poll_id, [pressed.index])
+            poll = self._open.pop(pressed.poll_id, None)
             if outs and poll is not None:
-                self._feedback(poll, choice.index)
+                self._feedback(poll, pressed.index)
             self.outs(outs)
-        elif choice.data == QUIZ_BUTTON:
+        elif isinstance(pressed, Quiz):  # the menu's 🎯 Quiz and the result's "Play again"
             self.quiz(SOLO_DEFAULT)
         else:
-            self.turn(self.services.dialogue.on_button(choice.data or "", self.lang))
+            self.turn(self.services.dialogue.on_button(pressed, self.lang, CHAT_USER_ID))
 
     def quiz(self, n: int) -> None:
         self.outs(self.services.quiz.start_solo(CHAT_USER_ID, self.lang, n))
@@ -124,7 +117,7 @@ class TerminalChat:
         self._open = {poll_id: ask.poll}
         print(ask.poll.question, file=self.out)
         for i, option in enumerate(ask.poll.options):
-            choices.append(Option(poll_id, i))
+            choices.append(QuizOption(poll_id, i))
             print(f"  [{len(choices)}] {option}", file=self.out)
         print(file=self.out)
 
@@ -141,7 +134,7 @@ class TerminalChat:
 
 
 def run_chat(
-    services: Services, lang: str | None, inp: TextIO = sys.stdin, out: TextIO = sys.stdout
+    services: Runtime, lang: str | None, inp: TextIO = sys.stdin, out: TextIO = sys.stdout
 ) -> int:
     user_lang = services.user_lang(CHAT_USER_ID) or lang or "lo"
     if lang:

@@ -144,12 +144,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def _open_services(settings):
-    """Services for run/health: errors reported clearly, None on failure."""
-    from bot.app.runtime import Services
+    """Runtime for run/health: errors reported clearly, None on failure."""
+    from bot.app.runtime import Runtime
     from bot.storage.db import DatabaseError
 
     try:
-        return Services.open(
+        return Runtime.open(
             settings.content_dir,
             settings.db_path,
             settings.admin_ids,
@@ -275,7 +275,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     """The conversation in the terminal: no token, no network."""
-    from bot.app.runtime import Services
+    from bot.app.runtime import Runtime
     from bot.channels.terminal import run_chat
 
     settings = _settings()
@@ -284,7 +284,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     root = args.content or settings.content_dir
     overlay = _overlay_path(args) if args.content else settings.overlay_path
     try:
-        services = Services.open(
+        services = Runtime.open(
             root, args.db or settings.db_path, settings.admin_ids, overlay_path=overlay
         )
     except ContentError as exc:

@@ -16,7 +16,7 @@ import signal
 import tornado.httpserver
 import tornado.web
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.line.client import LineClient
 from bot.channels.line.handler import LineBot
 from bot.channels.line.webhook import HealthHandler, routes
@@ -29,7 +29,7 @@ RETENTION_FIRST_S = 60
 
 
 async def retention_loop(
-    services: Services,
+    services: Runtime,
     days: int,
     every_s: float = RETENTION_EVERY_S,
     first_s: float = RETENTION_FIRST_S,
@@ -54,7 +54,7 @@ def _stop_on_signals(stop: asyncio.Event) -> None:
 
 async def run_with_line(
     settings: Settings,
-    services: Services,
+    services: Runtime,
     *,
     listen: str = "0.0.0.0",
     telegram=None,  # a python-telegram-bot Application, or None for LINE alone

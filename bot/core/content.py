@@ -17,11 +17,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.core.errors import ContentError, Problem
+from bot.core.schema import LANGS, VARIANT_LANGS, Record
 from bot.core.text import fold
-from bot.core.yamlsrc import LineDict, LineList, check_fields, load_yaml, parse_yaml
+from bot.core.yamlsrc import LineDict, LineList, load_yaml, parse_yaml
 
-LANGS = ("lo", "en")
-VARIANT_LANGS = ("lo", "en", "th", "rom")
 CATEGORIES = ("thailand", "korea", "japan", "fraud", "centres", "help", "preparing")
 # Telegram allows 4096 characters per message; the answer shares its message
 # with the title, review date and sources, so answers stay well inside it.
@@ -165,7 +164,10 @@ def load_content(
     if not root.is_dir():
         raise ContentError([Problem(str(root), None, "", "folder not found")])
     faq_dir = root / "faq"
-    files = sorted(faq_dir.glob("*.yaml")) + sorted(faq_dir.glob("*.yml"))
+    # by name without the extension: korea.yaml (the overview) before korea-working.yaml
+    files = sorted(
+        [*faq_dir.glob("*.yaml"), *faq_dir.glob("*.yml")], key=lambda p: (p.stem, p.name)
+    )
     if not files:
         raise ContentError([Problem(_rel(faq_dir, root), None, "", "no FAQ files (*.yaml) found")])
     # every input read once, here: the digest and the load see the same texts
@@ -272,43 +274,32 @@ def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, lis
     eid = raw.get("id")
     label = f"{eid}." if isinstance(eid, str) else ""
 
-    def bad(key: str, msg: str, line: int | None = None) -> None:
-        probs.append(Problem(name, line or raw.line_of(key), f"{label}{key}", msg))
-
-    check_fields(raw, REQUIRED, OPTIONAL, bad)
+    rec = Record(raw, name, label, probs)
+    bad = rec.bad
+    rec.fields(REQUIRED, OPTIONAL)
     category = raw.get("category")
-    if "category" in raw and category not in CATEGORIES and category != stem:
-        bad("category", f"unknown category {category!r} (known: {', '.join(CATEGORIES)})")
+    if category != stem:  # an entry may also be in the category named like its file
+        rec.one_of("category", CATEGORIES, "category")
 
-    title = _lang_texts(raw, "title", LANGS, bad)
-    for lang, text in title.items():
-        if len(text) > MAX_TITLE_CHARS:
-            bad("title", f"{lang} title is {len(text)} characters; keep it <= {MAX_TITLE_CHARS}")
-    answer = _lang_texts(raw, "answer", LANGS, bad)
-    summary = _lang_texts(raw, "summary", LANGS, bad)
-    for lang, text in summary.items():
-        if len(text) > MAX_SUMMARY_CHARS:
-            bad(
-                "summary",
-                f"{lang} summary is {len(text)} characters; it is the first message on a "
-                f"phone, keep it <= {MAX_SUMMARY_CHARS}",
-            )
-    stage = raw.get("stage")
-    if stage is not None and stage not in STAGES:
-        bad("stage", f"unknown stage {stage!r} (use {', '.join(STAGES)})")
+    title = rec.texts("title", MAX_TITLE_CHARS)
+    summary = rec.texts(
+        "summary",
+        MAX_SUMMARY_CHARS,
+        f"it is the first message on a phone, keep it <= {MAX_SUMMARY_CHARS}",
+    )
+    answer = rec.texts(
+        "answer",
+        MAX_ANSWER_CHARS,
+        "one Telegram message holds 4096 with title and sources, "
+        f"so keep answers <= {MAX_ANSWER_CHARS}",
+    )
+    stage = rec.one_of("stage", STAGES, "stage", null=True)
     to_confirm = raw.get("to_confirm", [])
     if not isinstance(to_confirm, list) or not all(
         isinstance(t, str) and t.strip() for t in to_confirm
     ):
         bad("to_confirm", "expected a list of texts (what to confirm, and with which office)")
         to_confirm = []
-    for lang, text in answer.items():
-        if len(text) > MAX_ANSWER_CHARS:
-            bad(
-                "answer",
-                f"{lang} answer is {len(text)} characters; one Telegram message holds 4096 "
-                f"with title and sources, so keep answers <= {MAX_ANSWER_CHARS}",
-            )
 
     questions: dict[str, tuple[str, ...]] = {}
     q = raw.get("questions")
@@ -385,16 +376,9 @@ def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, lis
                     sdate = None
                 sources.append(Source(s["title"], url, doc, sdate))
 
-    reviewed = raw.get("reviewed")
-    if "reviewed" in raw and not isinstance(reviewed, dt.date):
-        bad("reviewed", "expected a date like 2026-11-29")
-    nnr = raw.get("needs_native_review", False)
-    if not isinstance(nnr, bool):
-        bad("needs_native_review", "expected true or false")
-
-    country = raw.get("country", CATEGORY_COUNTRY.get(category))
-    if country is not None and country not in COUNTRIES:
-        bad("country", f"unknown country {country!r} (use {', '.join(COUNTRIES)})")
+    reviewed = rec.date("reviewed")
+    nnr = rec.flag("needs_native_review")
+    country = rec.one_of("country", COUNTRIES, "country", CATEGORY_COUNTRY.get(category), null=True)
     if probs:
         return None, probs
     return (
@@ -417,28 +401,6 @@ def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, lis
         ),
         probs,
     )
-
-
-def _lang_texts(raw: LineDict, key: str, langs: tuple[str, ...], bad: Any) -> dict[str, str]:
-    value = raw.get(key)
-    if key not in raw:
-        return {}
-    if not isinstance(value, LineDict):
-        bad(key, f"expected a mapping with {' and '.join(langs)}")
-        return {}
-    out: dict[str, str] = {}
-    for lang in value:
-        if lang not in langs:
-            bad(f"{key}.{lang}", f"unknown language (use {', '.join(langs)})", value.line_of(lang))
-    for lang in langs:
-        text = value.get(lang)
-        if text is None:
-            bad(f"{key}.{lang}", "missing language", value.line)
-        elif not isinstance(text, str) or not text.strip():
-            bad(f"{key}.{lang}", "empty text", value.line_of(lang))
-        else:
-            out[lang] = text.strip()
-    return out
 
 
 def _cross_checks(

@@ -5,14 +5,9 @@ channel, so every decision about a conversation lives here. It never does I/O:
 events (an unanswered question, feedback, a language choice) are values the
 adapter hands to storage.
 
-Callback data is short and versioned by prefix (Telegram allows 64 bytes):
-  m                menu            c:<category>     topics of a category
-  f:<id>           an FAQ answer (short)              fb:<id>:<1|0>    "did this help?"
-  fa:<id>          the full answer                    fs:<id>          its sources
-  l:<lo|en>        set language    lang             choose a language
-  h                hotlines        ctr              service centres
-  q                quiz            p:<province>     centres in a province
-  v:<place id>     a place on the map (venue)        ha:<TH|KR|JP>  help in a country
+Buttons carry values (bot/core/callbacks.py: Answer, FullAnswer, Sources, Feedback,
+Hotlines, ...); each channel encodes them on the wire and decodes a pressed one for
+`on_button`.
 """
 
 from __future__ import annotations
@@ -21,6 +16,23 @@ from collections.abc import Hashable
 from dataclasses import replace
 from typing import Any
 
+from bot.core.callbacks import (
+    Answer,
+    Callback,
+    Category,
+    Centres,
+    ChooseLanguage,
+    Feedback,
+    FullAnswer,
+    HelpAbroad,
+    Hotlines,
+    InProvince,
+    Menu,
+    PlaceOnMap,
+    Quiz,
+    SetLanguage,
+    Sources,
+)
 from bot.core.centres import find_province
 from bot.core.centres.replies import WhereToGo
 from bot.core.content import STAGES, Content, Entry
@@ -91,7 +103,7 @@ class Dialogue:
                 "Type your question in Lao or English, or choose a topic below."
             ),
             title=_("Safe work abroad"),
-            buttons=((Button("ພາສາລາວ", "l:lo"), Button("English", "l:en")),),
+            buttons=((Button("ພາສາລາວ", SetLanguage("lo")), Button("English", SetLanguage("en"))),),
         )
         return Turn([welcome, self.menu_reply(lang)])
 
@@ -125,7 +137,12 @@ class Dialogue:
             [
                 Reply(
                     _("Choose your language:"),
-                    buttons=((Button("ພາສາລາວ", "l:lo"), Button("English", "l:en")),),
+                    buttons=(
+                        (
+                            Button("ພາສາລາວ", SetLanguage("lo")),
+                            Button("English", SetLanguage("en")),
+                        ),
+                    ),
                 )
             ]
         )
@@ -257,42 +274,43 @@ class Dialogue:
         return self.where.at_location(lat, lon, lang)
 
     # --- buttons ------------------------------------------------------------------
-    def on_button(self, data: str, lang: str) -> Turn:
-        """A pressed inline button; data we did not create gets a polite answer."""
-        head, _sep, rest = (data or "").partition(":")
-        if head == "m":
-            return self.menu(lang)
-        if head == "c" and rest in self.content.categories:
-            return Turn([self.category_reply(rest, lang)])
-        if head == "f" and rest in self.content.by_id:
-            return Turn([self.answer_reply(self.content.by_id[rest], lang)])
-        if head == "fa" and rest in self.content.by_id:
-            return Turn([self.answer_reply(self.content.by_id[rest], lang, full=True)])
-        if head == "fs" and rest in self.content.by_id:
-            return Turn([self.sources_reply(self.content.by_id[rest], lang)])
-        if head == "fb":
-            eid, _sep, val = rest.rpartition(":")
-            if eid in self.content.by_id and val in ("0", "1"):
-                return self.feedback(eid, val == "1", lang)
-        if head == "l":
-            return self.set_language(rest)
-        if head == "lang":
-            return self.choose_language(lang)
-        if head == "h":
-            return self.hotlines(lang)
-        if head == "ctr":
-            return self.centres(lang)
-        if self.where and head in ("p", "v", "ha"):
-            turn = None
-            if head == "p":
-                turn = self.where.province(rest, lang)
-            elif head == "v":
-                turn = self.where.venue(rest, lang)
-            elif rest in ("TH", "KR", "JP"):
-                turn = self.where.abroad(rest, lang)
-            if turn is not None:
-                return turn
-        return self.unknown_button(lang)
+    def on_button(self, pressed: Callback | None, lang: str, chat: Hashable | None = None) -> Turn:
+        """A pressed button, decoded by the channel (bot/core/callbacks.py); None (data we
+        did not make) or a button for another part of the bot gets a polite answer. `chat`:
+        the conversation, so an entry picked from suggestions sets its country."""
+        by_id, where = self.content.by_id, self.where
+        turn: Turn | None = None
+        match pressed:
+            case Menu():
+                turn = self.menu(lang)
+            case Category(category) if category in self.content.categories:
+                turn = Turn([self.category_reply(category, lang)])
+            case Answer(eid) if eid in by_id:
+                entry = by_id[eid]
+                if entry.country:  # "and how much?" after picking a Korea entry means Korea
+                    self.context.remember(chat, entry.country, entry.id)
+                turn = Turn([self.answer_reply(entry, lang)])
+            case FullAnswer(eid) if eid in by_id:
+                turn = Turn([self.answer_reply(by_id[eid], lang, full=True)])
+            case Sources(eid) if eid in by_id:
+                turn = Turn([self.sources_reply(by_id[eid], lang)])
+            case Feedback(eid, helpful) if eid in by_id:
+                turn = self.feedback(eid, helpful, lang)
+            case SetLanguage(new_lang):
+                turn = self.set_language(new_lang)
+            case ChooseLanguage():
+                turn = self.choose_language(lang)
+            case Hotlines():
+                turn = self.hotlines(lang)
+            case Centres():
+                turn = self.centres(lang)
+            case InProvince(province_id) if where:
+                turn = where.province(province_id, lang)
+            case PlaceOnMap(place_id) if where:
+                turn = where.venue(place_id, lang)
+            case HelpAbroad(country) if where:
+                turn = where.abroad(country, lang)
+        return turn if turn is not None else self.unknown_button(lang)
 
     def feedback(self, entry_id: str, helpful: bool, lang: str) -> Turn:
         _ = translator(lang)
@@ -304,7 +322,12 @@ class Dialogue:
             "For help now, call a hotline or visit a service centre."
         )
         turn = Turn(
-            [Reply(msg, buttons=((Button(_("☎️ Hotlines"), "h"), Button(_("☰ Menu"), "m")),))],
+            [
+                Reply(
+                    msg,
+                    buttons=((Button(_("☎️ Hotlines"), Hotlines()), Button(_("☰ Menu"), Menu())),),
+                )
+            ],
             [Event("feedback", {"entry": entry_id, "helpful": False})],
         )
         turn.toast = _("Thank you!")
@@ -320,17 +343,17 @@ class Dialogue:
     # --- replies ------------------------------------------------------------------
     def _menu_row(self, lang: str) -> tuple[tuple[Button, ...], ...]:
         _ = translator(lang)
-        return ((Button(_("☰ Menu"), "m"),),)
+        return ((Button(_("☰ Menu"), Menu()),),)
 
     def menu_reply(self, lang: str) -> Reply:
         _ = translator(lang)
         cats = [c for c in CATEGORY_LABELS if c in self.content.categories]
-        btn = {c: Button(_(CATEGORY_LABELS[c]), f"c:{c}") for c in cats}
-        btn["centres"] = Button(_(CATEGORY_LABELS["centres"]), "ctr")
-        btn["help"] = Button(_(CATEGORY_LABELS["help"]), "h")
+        btn = {c: Button(_(CATEGORY_LABELS[c]), Category(c)) for c in cats}
+        btn["centres"] = Button(_(CATEGORY_LABELS["centres"]), Centres())
+        btn["help"] = Button(_(CATEGORY_LABELS["help"]), Hotlines())
         order = ["thailand", "korea", "japan", "fraud", "preparing", "centres", "help"]
         flat = [btn[c] for c in order if c in btn]
-        flat += [Button(_("🎯 Quiz"), "q"), Button(_("🌐 Language"), "lang")]
+        flat += [Button(_("🎯 Quiz"), Quiz()), Button(_("🌐 Language"), ChooseLanguage())]
         rows = tuple(tuple(flat[i : i + 2]) for i in range(0, len(flat), 2))
         return Reply(_("Choose a topic, or type your question:"), title=_("Menu"), buttons=rows)
 
@@ -338,7 +361,7 @@ class Dialogue:
         _ = translator(lang)
         # the journey's order: before going, while working, coming back, trouble
         entries = sorted(self.content.in_category(category), key=_stage_order)
-        rows = tuple((Button(e.title[lang], f"f:{e.id}"),) for e in entries)
+        rows = tuple((Button(e.title[lang], Answer(e.id)),) for e in entries)
         label = _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
         return Reply(_("Choose a topic:"), title=label, buttons=(*rows, *self._menu_row(lang)))
 
@@ -369,10 +392,10 @@ class Dialogue:
         footer = _("Checked: {date}", date=entry.reviewed.isoformat())
         first: list[Button] = []
         if short:
-            first.append(Button(_("📖 More"), f"fa:{entry.id}"))
-        first.append(Button(_("📚 Sources"), f"fs:{entry.id}"))
+            first.append(Button(_("📖 More"), FullAnswer(entry.id)))
+        first.append(Button(_("📚 Sources"), Sources(entry.id)))
         related = [
-            Button(self.content.by_id[r].title[lang], f"f:{r}")
+            Button(self.content.by_id[r].title[lang], Answer(r))
             for r in entry.related
             if r in self.content.by_id
         ][:3]
@@ -381,7 +404,9 @@ class Dialogue:
             # people in trouble are often abroad: the help lines where they are, one tap away
             rows.append(self._abroad_row(lang, entry.country))
         if entry.category in ("help", "centres"):
-            rows.append((Button(_("☎️ Hotlines"), "h"), Button(_("📍 Service centres"), "ctr")))
+            rows.append(
+                (Button(_("☎️ Hotlines"), Hotlines()), Button(_("📍 Service centres"), Centres()))
+            )
         if self.talk and (
             entry.category in TROUBLE_CATEGORIES
             or entry.stage == "trouble"
@@ -390,12 +415,12 @@ class Dialogue:
             rows.append((talk_button(lang),))
         rows.append(
             (
-                Button(_("👍 Helpful"), f"fb:{entry.id}:1"),
-                Button(_("👎 Not helpful"), f"fb:{entry.id}:0"),
+                Button(_("👍 Helpful"), Feedback(entry.id, True)),
+                Button(_("👎 Not helpful"), Feedback(entry.id, False)),
             )
         )
         rows.append(
-            (Button(_("↗️ Share"), switch_inline=entry.title[lang]), Button(_("☰ Menu"), "m"))
+            (Button(_("↗️ Share"), switch_inline=entry.title[lang]), Button(_("☰ Menu"), Menu()))
         )
         return Reply(
             text, title=entry.title[lang], footer=footer, buttons=tuple(rows), entry_id=entry.id
@@ -411,18 +436,18 @@ class Dialogue:
             lines.append(f"• {s.title}{when}\n  {where}".rstrip())
         text = _("Sources:") + "\n" + "\n".join(lines)
         footer = _("Checked: {date}", date=entry.reviewed.isoformat())
-        rows = ((Button(_("📖 More"), f"fa:{entry.id}"), Button(_("☰ Menu"), "m")),)
+        rows = ((Button(_("📖 More"), FullAnswer(entry.id)), Button(_("☰ Menu"), Menu())),)
         return Reply(text, title=entry.title[lang], footer=footer, buttons=rows)
 
     def suggest_reply(self, match: Match, lang: str) -> Reply:
         _ = translator(lang)
         rows = tuple(
-            (Button(self.content.by_id[i].title[lang], f"f:{i}"),) for i in match.suggestions
+            (Button(self.content.by_id[i].title[lang], Answer(i)),) for i in match.suggestions
         )
         return Reply(
             _("I am not sure I understood. Did you mean:"),
             # not sure: a person is one tap away too
-            buttons=(*rows, (Button(_("☎️ Hotlines"), "h"), Button(_("☰ Menu"), "m"))),
+            buttons=(*rows, (Button(_("☎️ Hotlines"), Hotlines()), Button(_("☰ Menu"), Menu()))),
         )
 
     def none_reply(self, lang: str) -> Reply:
@@ -439,7 +464,7 @@ class Dialogue:
             text += "\n\n" + _("Abroad? Choose the country you are in for its help lines.")
             rows.append(self._abroad_row(lang))
         rows += [
-            (Button(_("☎️ Hotlines"), "h"), Button(_("📍 Service centres"), "ctr")),
+            (Button(_("☎️ Hotlines"), Hotlines()), Button(_("📍 Service centres"), Centres())),
             *self._menu_row(lang),
         ]
         if self.talk:
@@ -451,7 +476,7 @@ class Dialogue:
         _ = translator(lang)
         labels = {"TH": _("🆘 In Thailand"), "KR": _("🆘 In Korea"), "JP": _("🆘 In Japan")}
         countries = (country,) if country in labels else tuple(labels)
-        return tuple(Button(labels[c], f"ha:{c}") for c in countries)
+        return tuple(Button(labels[c], HelpAbroad(c)) for c in countries)
 
     # --- inline mode ----------------------------------------------------------------
     def inline_results(self, query: str, lang: str, limit: int = 5) -> list[Entry]:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.core.callbacks import Callback
+
 
 @dataclass(frozen=True)
 class Button:
     label: str
-    data: str | None = None  # callback data
+    data: Callback | None = None  # what pressing it means (bot/core/callbacks.py)
     url: str | None = None
     switch_inline: str | None = None  # share: open inline mode with this query
 

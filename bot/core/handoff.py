@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core.callbacks import Talk, TalkConsent, TalkDecline, TalkStop
 from bot.core.centres import Directory, hotlines
 from bot.core.centres.replies import COUNTRY_NAMES as LOCAL_NAMES
 from bot.core.dialogue_types import Button, Reply, Turn
@@ -35,11 +36,8 @@ COUNTRY_LABELS = {
 COUNTRY_NAMES = {"LA": "Laos", "TH": "Thailand", "KR": "South Korea", "JP": "Japan"}
 LANG_NAMES = {"lo": "Lao (ລາວ)", "en": "English"}
 
-# callback data (short, under 64 bytes): the button that starts it, consent with the
-# country the user says they are in, and no thanks
-TALK = "talk"
-TALK_OK = "talk:ok:"  # + country code (XX: elsewhere / not said)
-TALK_NO = "talk:no"
+# buttons: Talk, TalkConsent(country) (XX: elsewhere / not said), TalkDecline, TalkStop
+# (bot/core/callbacks.py)
 
 _DAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
 DAY_NAMES = (
@@ -321,7 +319,7 @@ def not_delivered_notice(case: Case, reason: str) -> str:
 # --- what the user sees -------------------------------------------------------------------------
 def talk_button(lang: str) -> Button:
     _ = translator(lang)
-    return Button(_("👤 Talk to a person"), TALK)
+    return Button(_("👤 Talk to a person"), Talk())
 
 
 def _not_emergency(place) -> bool:
@@ -366,13 +364,13 @@ def consent_turn(lang: str) -> Turn:
         "Do you want to start? Tell us where you are now, so we can give you the right "
         "emergency numbers."
     )
-    rows = tuple((Button(_(COUNTRY_LABELS[c]), TALK_OK + c),) for c in (*COUNTRIES, "XX"))
+    rows = tuple((Button(_(COUNTRY_LABELS[c]), TalkConsent(c)),) for c in (*COUNTRIES, "XX"))
     return Turn(
         [
             Reply(
                 text,
                 title=_("Talk to a person"),
-                buttons=(*rows, (Button(_("✖️ No, thanks"), TALK_NO),)),
+                buttons=(*rows, (Button(_("✖️ No, thanks"), TalkDecline()),)),
             )
         ]
     )
@@ -400,7 +398,7 @@ def opened_turn(
         "here, marked “Counsellor”. Send /stop to end.",
         number=case.number,
     )
-    replies = [Reply(text, buttons=((Button(_("⏹ Stop"), "talk:stop"),),))]
+    replies = [Reply(text, buttons=((Button(_("⏹ Stop"), TalkStop()),),))]
     if not open_now:
         when = describe_moment(next_open, lang) if next_open else ""
         later = _(

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.core.content import Content
+from bot.core.content import STAGES, Content
 from bot.core.text import (
     countries_in,
     fold,
@@ -31,14 +31,15 @@ from bot.core.text import (
     phonetic,
     places_in,
     tokens,
+    without_countries,
 )
 
 # --- decision thresholds (scores are 0-100) ----------------------------------------
-ANSWER_MIN = 36.0  # best entry at least this ...
-ANSWER_GAP = 5.0  # ... and this far ahead of the runner-up entry -> answer
+ANSWER_MIN = 38.0  # best entry at least this ...
+ANSWER_GAP = 4.0  # ... and this far ahead of the runner-up entry -> answer
 COVER_MIN = 0.45  # ... and covering at least this share of the question's information
 SUGGEST_MIN = 30.0
-COVER_SUGGEST = 0.25  # below ANSWER_MIN, an entry covering less than this is not offered  # plausible: offer the top entries as choices
+COVER_SUGGEST = 0.3  # below ANSWER_MIN, an entry covering less than this is not offered  # plausible: offer the top entries as choices
 SUGGEST_WITHIN = 18.0  # a suggestion must be within this many points of the best
 MAX_SUGGESTIONS = 3
 
@@ -51,13 +52,22 @@ GRAM_WEIGHT = 0.5  # character n-grams count less than whole tokens
 PHONETIC_WEIGHT = 0.7  # romanised Lao spelt another way ("viak"/"wiak") still meets
 W_VARIANT = 0.6  # entry score: best variant, blended with ...
 W_ENTRY = 0.4  # ... the entry's whole vocabulary (all its variants together)
-OTHER_COUNTRY = 0.8  # the question names a country and the entry is about another one
+OTHER_COUNTRY = 0.6  # the question names a country and the entry is about another one
+GENERAL_NAMED = 0.8  # the question names a country and the entry is about no country
 UNKNOWN_WEIGHT = 2.0  # weight of question features the index has never seen
 NORM_CAP_PCT = 0.9  # question length counts up to this percentile of variant lengths
 MIN_IDF = 0.4  # features in most entries carry little information: not looked up (speed)
 COVER_GRAMS = 0.6  # a typo'd token is covered when this share of its 3-grams is in the entry
 ANSWER_TEXT_CREDIT = 1.0  # a question word found only in the entry's answer text
+INFORMATIVE_IDF = 1.0  # a word in fewer than about a third of the entries says something
 MAX_QUERY_CHARS = 400  # a question longer than this is cut (a pasted message, not a question)
+# second opinion: a naive Bayes model of each entry's words (all its variants), asked
+# about the best few entries only; it knows which words one entry uses and its
+# neighbours do not (cost vs scheme, change job vs SSW), which similarity blurs
+NB_TOP = 5  # entries re-scored
+NB_WEIGHT = 8.0  # points added: NB_WEIGHT x the entry's share (softmax) among them
+NB_TEMPERATURE = 8.0  # softmax temperature over log-likelihoods (higher: softer)
+NB_ALPHA = 0.2  # additive smoothing of word counts
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,20 @@ class Match:
     suggestions: tuple[str, ...]  # entries to offer as choices, best first (<= 3)
     best: str | None = None  # the best-scoring entry whatever the decision
     ranked: tuple[tuple[str, float], ...] = ()  # top entries with scores, for admins and tests
+
+
+STRIP_COUNTRIES = True
+
+
+def _match_tokens(key: str) -> list[str]:
+    """Distinct matching tokens of a folded text; country names out (the country is
+    its own signal) unless nothing else is left."""
+    toks = list(dict.fromkeys(tokens(key, folded=True)))
+    if STRIP_COUNTRIES:
+        rest = without_countries(toks)
+        if rest:
+            return rest
+    return toks
 
 
 def _features(toks: list[str]) -> dict[str, float]:
@@ -114,13 +138,15 @@ class Index:
         self.entry_places: list[frozenset[str]] = []  # other places the entry names
         variant_feats: list[dict[str, float]] = []
         entry_feats: list[dict[str, float]] = []
+        self._nb_counts: list[dict[str, float]] = []  # word features per entry, once per variant
         for ei, e in enumerate(content.entries):
             self.entry_ids.append(e.id)
             self.entry_country.append(e.country)
             seen: set[str] = set()
             merged: dict[str, float] = defaultdict(float)
+            words: dict[str, float] = defaultdict(float)
             for _lang, text in e.variants():
-                toks = list(dict.fromkeys(tokens(fold(text), folded=True)))
+                toks = _match_tokens(fold(text))
                 joined = " ".join(toks)
                 if not toks or joined in seen:
                     continue
@@ -129,8 +155,11 @@ class Index:
                 self.variant_entry.append(ei)
                 self.variant_text.append(joined)
                 variant_feats.append(feats)
-                for f in feats:
+                for f, w in feats.items():
                     merged[f] += 1.0
+                    if f[0] != "#":  # whole tokens and phonetic keys, not n-grams
+                        words[f] += w
+            self._nb_counts.append(dict(words))
             entry_feats.append({f: 1.0 + math.log(n) for f, n in merged.items()})
             self.entry_vocab.append(frozenset(merged))
             self.entry_places.append(places_in(" ".join(t for _l, t in e.variants())))
@@ -145,6 +174,11 @@ class Index:
         self.postings, norms = _postings(variant_feats, self.idf)
         self.entry_postings, _ = _postings(entry_feats, self.idf)
         self._entry_pos = {eid: i for i, eid in enumerate(self.entry_ids)}
+        nb_vocab = {f for counts in self._nb_counts for f in counts}
+        self._nb_vocab = frozenset(nb_vocab)
+        self._nb_denom = [
+            math.log(sum(c.values()) + NB_ALPHA * len(nb_vocab)) for c in self._nb_counts
+        ]
         norms.sort()
         self.norm_cap = norms[int(len(norms) * NORM_CAP_PCT)] if norms else 1.0
 
@@ -156,7 +190,7 @@ class Index:
         when the question names none (a follow-up in a conversation about it)."""
         key = fold(question[:MAX_QUERY_CHARS])
         # a token counts once however often it is repeated ("hello " * 40)
-        toks = list(dict.fromkeys(tokens(key, folded=True)))
+        toks = _match_tokens(key)
         if not toks:
             return []
         all_feats = _features(toks)
@@ -195,9 +229,42 @@ class Index:
             s = W_VARIANT * s + W_ENTRY * 100.0 * min(entry_cos.get(ei, 0.0), 1.0)
             if named and self.entry_country[ei] and self.entry_country[ei] not in named:
                 s *= OTHER_COUNTRY
+            elif named and not self.entry_country[ei]:
+                s *= GENERAL_NAMED
             scored[ei] = s
         ranked = sorted(scored.items(), key=lambda kv: kv[1], reverse=True)
+        ranked = self._second_opinion(all_feats, ranked)
         return [(self.entry_ids[ei], round(s, 1)) for ei, s in ranked]
+
+    def _second_opinion(
+        self, qfeats: dict[str, float], ranked: list[tuple[int, float]]
+    ) -> list[tuple[int, float]]:
+        """Add up to NB_WEIGHT points to the best NB_TOP entries, shared by how likely
+        each entry's words (naive Bayes over all its variants) make the question."""
+        head = ranked[:NB_TOP]
+        if len(head) < 2:
+            return ranked
+        words = [(f, w) for f, w in qfeats.items() if f[0] != "#" and f in self._nb_vocab]
+        if not words:
+            return ranked
+        loglik = []
+        for ei, _ in head:
+            counts, denom = self._nb_counts[ei], self._nb_denom[ei]
+            loglik.append(
+                sum(w * (math.log(counts.get(f, 0.0) + NB_ALPHA) - denom) for f, w in words)
+            )
+        top = max(loglik)
+        shares = [math.exp((x - top) / NB_TEMPERATURE) for x in loglik]
+        total = sum(shares)
+        head = [(ei, s + NB_WEIGHT * sh / total) for (ei, s), sh in zip(head, shares, strict=True)]
+        return sorted(head, key=lambda kv: kv[1], reverse=True) + ranked[NB_TOP:]
+
+    def says_more_than_a_country(self, key: str) -> bool:
+        """Does the (folded) question have a word with information besides a country
+        name? "work korea" has not ("work" is in most entries); "korea visa" has."""
+        toks = list(dict.fromkeys(tokens(key, folded=True)))
+        rest = without_countries(toks)
+        return any(self.idf.get(t, self.idf_unknown) >= INFORMATIVE_IDF for t in rest)
 
     def coverage(self, question: str, entry_id: str, country: str | None = None) -> float:
         """How much of the question's information the entry's variants cover (0-1).
@@ -210,7 +277,7 @@ class Index:
         """
         ei = self._entry_pos.get(entry_id)
         key = fold(question[:MAX_QUERY_CHARS])
-        toks = list(dict.fromkeys(tokens(key, folded=True)))
+        toks = _match_tokens(key)
         if ei is None or not toks:
             return 0.0
         # a place the entry never names (Malaysia, Taiwan) or another destination
@@ -296,10 +363,62 @@ class Matcher:
     def __init__(self, content: Content):
         self.content = content
         self.index = Index(content)
+        # per country, its first entries in the journey's order (before going first)
+        self._overview: dict[str, tuple[str, ...]] = defaultdict(tuple)
+        for country in {e.country for e in content.entries if e.country}:
+            entries = [e for e in content.entries if e.country == country]
+            entries.sort(key=lambda e: STAGES.index(e.stage) if e.stage in STAGES else len(STAGES))
+            self._overview[country] = tuple(e.id for e in entries[:MAX_SUGGESTIONS])
 
     def match(self, question: str, country: str | None = None) -> Match:
         """`country`: the destination to assume when the question names none."""
+        key = fold(question[:MAX_QUERY_CHARS])
+        named = countries_in(key, folded=True)
+        if len(named) == 1 and not self.index.says_more_than_a_country(key):
+            # "Korea", "work japan": no question yet; offer the country's first topics
+            ids = self._overview[next(iter(named))]
+            return Match(None, 0.0, "suggest", ids, ids[0] if ids else None)
         ranked = self.index.entry_scores(question, country)
         if not ranked:
             return decide(ranked)
-        return decide(ranked, self.index.coverage(question, ranked[0][0], country))
+        m = decide(ranked, self.index.coverage(question, ranked[0][0], country))
+        if m.decision == "answer" and repetitive(question):
+            # "MOU MOU MOU ...": a word typed over and over is not a question
+            m = Match(None, m.score, "suggest", (m.id, *m.suggestions), m.best, m.ranked)
+        where = named or frozenset([country] if country else [])
+        if m.decision == "answer" and not where and self._other_country_close(m):
+            # "how do I change employer?" naming no country: Thailand, Korea and Japan
+            # each have an entry; ask which one by offering them, never pick one
+            m = Match(None, m.score, "suggest", tuple(i for i, _s in m.ranked), m.best, m.ranked)
+        if where:
+            # never offer the Thailand entry for a question about Korea
+            by_id = self.content.by_id
+            keep = tuple(i for i in m.suggestions if by_id[i].country in (None, *where))
+            decision = "none" if m.decision == "suggest" and not keep else m.decision
+            m = Match(m.id, m.score, decision, keep, m.best, m.ranked)
+        if len(m.suggestions) > MAX_SUGGESTIONS:
+            m = Match(m.id, m.score, m.decision, m.suggestions[:MAX_SUGGESTIONS], m.best, m.ranked)
+        return m
+
+    def _other_country_close(self, m: Match) -> bool:
+        """Is an entry about another destination within COUNTRY_TIE points of the
+        answer, which is about one destination?"""
+        by_id = self.content.by_id
+        mine = by_id[m.id].country
+        if not mine:
+            return False
+        return any(
+            by_id[i].country not in (None, mine) and s >= m.score - COUNTRY_TIE
+            for i, s in m.ranked[1:]
+        )
+
+
+COUNTRY_TIE = 13.0  # no country named: another country's entry this close means "which one?"
+REPEAT_MIN_WORDS = 6  # a message this long ...
+REPEAT_MAX_DISTINCT = 0.34  # ... whose distinct words are at most this share of its words
+
+
+def repetitive(question: str) -> bool:
+    """Is the message mostly one or two words repeated ("hello hello hello ...")?"""
+    toks = tokens(fold(question[:MAX_QUERY_CHARS]), folded=True)
+    return len(toks) >= REPEAT_MIN_WORDS and len(set(toks)) <= REPEAT_MAX_DISTINCT * len(toks)

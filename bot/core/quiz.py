@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.core import csvsafe
-from bot.core.content import LANGS
+from bot.core.callbacks import Answer, AskName, ConfirmName, Menu, Quiz, StayAnonymous
 from bot.core.dialogue import Button, Reply
 from bot.core.errors import ContentError, Problem
+from bot.core.schema import LANGS, Record
 from bot.core.untrusted import parse_int
-from bot.core.yamlsrc import LineDict, LineList, check_fields, load_yaml
+from bot.core.yamlsrc import LineDict, LineList, load_yaml
 from bot.i18n import N_, translator
 
 TOPICS = ("thailand", "korea", "japan", "fraud", "help")
@@ -46,6 +47,15 @@ SOLO_MAX = 10
 EVENT_DEFAULT = 10
 EVENT_MAX = 20
 NAME_MAX = 32
+NAME_CONFIRM_S = 3600  # a proposed leaderboard name waits this long for ✅ Yes
+
+# The quiz's buttons are values of bot/core/callbacks.py: Quiz (play a solo round),
+# AskName (✏️ set or change my leaderboard name: the next text is the name), ConfirmName
+# (✅ yes, show the proposed name), StayAnonymous (❌ "Participant N").
+# quiz_participants.naming: 0 no name asked for; 2 the person tapped ✏️ (or sent /name)
+# and their next text is the name proposed. (1 meant "asked at joining" before names
+# became explicit; such old rows are not asked any more.)
+NAMING_NONE, NAMING_ASKED = 0, 2
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed
 CODE_LEN = 6
 
@@ -124,33 +134,27 @@ def _parse_question(
     qid = raw.get("id")
     label = f"{qid}." if isinstance(qid, str) else ""
 
-    def bad(key: str, msg: str, line: int | None = None) -> None:
-        probs.append(Problem(name, line or raw.line_of(key), f"{label}{key}", msg))
-
-    check_fields(raw, REQUIRED, OPTIONAL, bad)
-    topic = raw.get("topic")
-    if "topic" in raw and topic not in TOPICS:
-        bad("topic", f"unknown topic {topic!r} (use {', '.join(TOPICS)})")
-    difficulty = raw.get("difficulty")
-    if "difficulty" in raw and difficulty not in DIFFICULTIES:
-        bad("difficulty", f"unknown difficulty {difficulty!r} (use {', '.join(DIFFICULTIES)})")
+    rec = Record(raw, name, label, probs)
+    bad = rec.bad
+    rec.fields(REQUIRED, OPTIONAL)
+    topic = rec.one_of("topic", TOPICS, "topic")
+    difficulty = rec.one_of("difficulty", DIFFICULTIES, "difficulty")
     faq = raw.get("faq")
     if "faq" in raw:
         if not isinstance(faq, str):
             bad("faq", "expected an FAQ entry id")
         elif content is not None and faq not in content.by_id:
             bad("faq", f"unknown FAQ entry id {faq!r} (ids are in content/faq/*.yaml)")
-    for key in ("needs_native_review", "keep_order"):
-        if key in raw and not isinstance(raw[key], bool):
-            bad(key, "expected true or false")
+    keep_order = rec.flag("keep_order")
+    needs_native_review = rec.flag("needs_native_review")
 
-    text = _texts(raw, "question", bad, 1, MAX_QUESTION)
+    text = rec.texts("question", MAX_QUESTION, f"Telegram allows 1-{MAX_QUESTION}")
     # Telegram allows an empty explanation; the bank wants one (it teaches)
-    explanation = _texts(raw, "explanation", bad, 1, MAX_EXPLANATION, allowed="0-200")
+    explanation = rec.texts("explanation", MAX_EXPLANATION, f"Telegram allows 0-{MAX_EXPLANATION}")
     for lang, t in explanation.items():
         if t.count("\n") > MAX_EXPLANATION_LINE_FEEDS:
             bad(f"explanation.{lang}", "Telegram allows at most 2 line breaks in an explanation")
-    options, correct = _options(raw, bad)
+    options, correct = _options(rec)
     if probs:
         return None, probs
     return (
@@ -163,8 +167,8 @@ def _parse_question(
             options=options,
             correct=correct,
             explanation=explanation,
-            keep_order=bool(raw.get("keep_order", False)),
-            needs_native_review=bool(raw.get("needs_native_review", False)),
+            keep_order=keep_order,
+            needs_native_review=needs_native_review,
             file=name,
             line=raw.line,
         ),
@@ -172,79 +176,35 @@ def _parse_question(
     )
 
 
-def _texts(
-    raw: LineDict, key: str, bad: Any, lo: int, hi: int, allowed: str | None = None
-) -> dict[str, str]:
-    """A {lo: ..., en: ...} mapping, each text within Telegram's lo..hi characters."""
-    value = raw.get(key)
-    if key not in raw:
-        return {}
-    if not isinstance(value, LineDict):
-        bad(key, "expected a mapping with lo and en")
-        return {}
-    out: dict[str, str] = {}
-    for lang in value:
-        if lang not in LANGS:
-            bad(f"{key}.{lang}", "unknown language (use lo, en)", value.line_of(lang))
-    for lang in LANGS:
-        text = value.get(lang)
-        if text is None:
-            bad(f"{key}.{lang}", "missing language", value.line)
-        elif not isinstance(text, str) or len(text.strip()) < lo:
-            bad(f"{key}.{lang}", "empty text", value.line_of(lang))
-        elif len(text.strip()) > hi:
-            bad(
-                f"{key}.{lang}",
-                f"{len(text.strip())} characters; Telegram allows {allowed or f'{lo}-{hi}'}",
-                value.line_of(lang),
-            )
-        else:
-            out[lang] = text.strip()
-    return out
-
-
-def _options(raw: LineDict, bad: Any) -> tuple[dict[str, tuple[str, ...]], int]:
+def _options(rec: Record) -> tuple[dict[str, tuple[str, ...]], int]:
     """options: a list of {lo, en, correct?}; exactly one is correct."""
-    value = raw.get("options")
-    if "options" not in raw:
+    value = rec.raw.get("options")
+    if "options" not in rec.raw:
         return {}, -1
     if not isinstance(value, LineList):
-        bad("options", "expected a list of options (- en: ... lo: ...)")
+        rec.bad("options", "expected a list of options (- en: ... lo: ...)")
         return {}, -1
     if not MIN_OPTIONS <= len(value) <= MAX_OPTIONS:
-        bad("options", f"{len(value)} options; use {MIN_OPTIONS}-{MAX_OPTIONS}")
+        rec.bad("options", f"{len(value)} options; use {MIN_OPTIONS}-{MAX_OPTIONS}")
     texts: dict[str, list[str]] = {lang: [] for lang in LANGS}
     correct: list[int] = []
     for j, opt in enumerate(value):
-        line = value.line_of(j)
         if not isinstance(opt, LineDict):
-            bad(f"options[{j}]", "each option needs lo and en texts", line)
+            rec.bad(f"options[{j}]", "each option needs lo and en texts", value.line_of(j))
             continue
-        unknown = set(opt) - {*LANGS, "correct"}
-        if unknown:
-            bad(f"options[{j}]", f"unknown field(s): {', '.join(sorted(map(str, unknown)))}", line)
-        flag = opt.get("correct", False)
-        if not isinstance(flag, bool):
-            bad(f"options[{j}].correct", "expected true or false", opt.line_of("correct"))
-        elif flag:
+        option = Record(opt, rec.name, f"{rec.label}options[{j}].", rec.problems)
+        option.fields(LANGS, ("correct",))
+        if option.flag("correct"):
             correct.append(j)
         for lang in LANGS:
-            t = opt.get(lang)
-            if not isinstance(t, str) or not t.strip():
-                bad(f"options[{j}].{lang}", "missing or empty text", opt.line_of(lang))
-            elif len(t.strip()) > MAX_OPTION:
-                bad(
-                    f"options[{j}].{lang}",
-                    f"{len(t.strip())} characters; Telegram allows 1-{MAX_OPTION}",
-                    opt.line_of(lang),
-                )
-            else:
-                texts[lang].append(t.strip())
+            t = option.text(lang, MAX_OPTION, f"Telegram allows 1-{MAX_OPTION}", "option")
+            if t is not None:
+                texts[lang].append(t)
     if len(correct) != 1:
-        bad("options", f"exactly one option must have `correct: true` (found {len(correct)})")
+        rec.bad("options", f"exactly one option must have `correct: true` (found {len(correct)})")
     for lang, ts in texts.items():
         if len(set(ts)) != len(ts):
-            bad("options", f"two {lang} options have the same text (Telegram refuses that)")
+            rec.bad("options", f"two {lang} options have the same text (Telegram refuses that)")
     return {lang: tuple(ts) for lang, ts in texts.items()}, (correct[0] if correct else -1)
 
 
@@ -419,6 +379,52 @@ def clean_name(text: str) -> str | None:
     return text or None
 
 
+# --- the leaderboard name: only when the person asks for one, and only once confirmed ------
+def name_candidate(text: str) -> str | None:
+    """The name proposed by text typed after ✏️ (or /name): None when it reads as a
+    question or is longer than a name, so it goes to the FAQ as usual."""
+    stripped = text.strip()
+    if not stripped or len(stripped) > NAME_MAX or "?" in stripped:
+        return None
+    return clean_name(stripped)
+
+
+def name_offer(event_id: int, lang: str) -> tuple[tuple[Button, ...], ...]:
+    """The button under "You joined …": without a tap the person stays "Participant N"."""
+    _ = translator(lang)
+    return ((Button(_("✏️ Set my leaderboard name"), AskName(event_id)),),)
+
+
+def name_ask(lang: str) -> Reply:
+    _ = translator(lang)
+    return Reply(
+        _(
+            "Type the name to show on the leaderboard (up to {n} characters). "
+            "It does not need to be your real name.",
+            n=NAME_MAX,
+        )
+    )
+
+
+def name_confirm(name: str, event_id: int, lang: str) -> Reply:
+    """Show it or not: nothing is stored before ✅ Yes."""
+    _ = translator(lang)
+    buttons = (
+        (
+            Button(_("✅ Yes"), ConfirmName(event_id)),
+            Button(_("✏️ Change"), AskName(event_id)),
+        ),
+        (Button(_("❌ Stay anonymous"), StayAnonymous(event_id)),),
+    )
+    return Reply(_("Show “{name}” on the leaderboard?", name=name), buttons=buttons)
+
+
+def name_shown(name: str | None, number: int, lang: str) -> Reply:
+    _ = translator(lang)
+    shown = display_name(name, number, lang)
+    return Reply(_("On the leaderboard you are: {name}", name=shown))
+
+
 def new_code(rng: random.Random) -> str:
     return "".join(rng.choice(CODE_ALPHABET) for _ in range(CODE_LEN))
 
@@ -470,8 +476,8 @@ def solo_result(correct: int, total: int, missed_faq: list[tuple[str, str]], lan
     rows: list[tuple[Button, ...]] = []
     if missed_faq:
         text += "\n\n" + _("Read more about the questions you missed:")
-        rows += [(Button(title, f"f:{fid}"),) for fid, title in missed_faq[:5]]
-    rows.append((Button(_("🎯 Play again"), "q"), Button(_("☰ Menu"), "m")))
+        rows += [(Button(title, Answer(fid)),) for fid, title in missed_faq[:5]]
+    rows.append((Button(_("🎯 Play again"), Quiz()), Button(_("☰ Menu"), Menu())))
     return Reply(text, title=_("Quiz result"), buttons=tuple(rows))
 
 
@@ -496,8 +502,8 @@ def event_result(
     rows: list[tuple[Button, ...]] = []
     if missed:
         text += "\n\n" + _("Read more about the questions you missed:")
-        rows += [(Button(t, f"f:{fid}"),) for fid, t in missed[:3]]
-    rows.append((Button(_("☰ Menu"), "m"),))
+        rows += [(Button(t, Answer(fid)),) for fid, t in missed[:3]]
+    rows.append((Button(_("☰ Menu"), Menu()),))
     return Reply(text, title=_("“{title}” has ended. Thank you!", title=title), buttons=tuple(rows))
 
 

@@ -362,6 +362,41 @@ def countries_in(text: str, *, folded: bool = False) -> frozenset[str]:
     return frozenset(found)
 
 
+# Country names as matching tokens (after fold() and tokens()): the matcher takes
+# the destination as a signal of its own (countries_in) and scores the rest of the
+# question without them, so "Korea" in every Korea entry does not drown the words
+# that tell the Korea entries apart. Schemes (EPS, MOU, SSW) stay: they say more.
+_COUNTRY_TOKENS = frozenset(
+    stem_en(w)
+    for w in [
+        "thailand", "thai", "tailand", "thailan", "korea", "korean", "kaoli", "kaoly",
+        "kaolee", "gaoli", "kauli", "koera", "korae", "kolea", "japan", "japanese", "yipun",
+        "nyipun", "yipoun", "jipun", "yeepoon", "japn", "nihon", "south", "ໄທ",
+    ]
+)  # fmt: skip
+_COUNTRY_PAIRS = frozenset(
+    [("ເກົາ", "ຫຼິ"), ("ເກົາ", "ລິ"), ("ຍິ", "ປຸນ"), ("ຢິ", "ປຸນ"), ("kao", "li"), ("yi", "pun"),
+     ("ji", "pun"), ("nyi", "pun")]
+)  # fmt: skip
+
+
+def without_countries(toks: list[str]) -> list[str]:
+    """Matching tokens minus the names of destination countries (Thailand, Korea,
+    Japan in Lao, English, romanised; "south" of South Korea and ໃຕ້ after ເກົາຫຼີ)."""
+    out: list[str] = []
+    i = 0
+    while i < len(toks):
+        if i + 1 < len(toks) and (toks[i], toks[i + 1]) in _COUNTRY_PAIRS:
+            i += 2
+            if i < len(toks) and toks[i] == "ໄຕ":
+                i += 1
+            continue
+        if toks[i] not in _COUNTRY_TOKENS:
+            out.append(toks[i])
+        i += 1
+    return out
+
+
 # --- Other places a question may name ----------------------------------------------
 # Destinations and cities the content does not cover unless an entry names them (a
 # question about Malaysia must not get the Thailand answer). Thai spellings become Lao

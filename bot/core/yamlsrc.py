@@ -10,10 +10,8 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import hashlib
-import re
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -176,22 +174,3 @@ def load_yaml(path: Path, name: str | None = None) -> Any:
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError([Problem(name, None, "", f"cannot read file: {exc}")]) from exc
     return parse_yaml(text, name)
-
-
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,40}$")
-Bad = Callable[..., None]  # bad(key, message, line=None)
-
-
-def check_fields(raw: LineDict, required: Sequence[str], optional: Sequence[str], bad: Bad) -> None:
-    """The checks every record of every content file gets: unknown fields, missing
-    fields, and an id of lowercase letters, digits and '-'."""
-    allowed = (*required, *optional)
-    for key in raw:
-        if key not in allowed:
-            bad(str(key), f"unknown field (allowed: {', '.join(allowed)})")
-    for key in required:
-        if key not in raw:
-            bad(key, "missing field", raw.line)
-    rid = raw.get("id")
-    if "id" in raw and (not isinstance(rid, str) or not ID_RE.match(rid)):
-        bad("id", "id must be lowercase letters, digits and '-' (2-41 characters)")

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from bot.core.quiz import EventState, PollRecord
+from bot.core.quiz import NAMING_ASKED, NAMING_NONE, EventState, PollRecord
 from bot.storage.db import Store
 
 EVENT_KEEP_DAYS = 30  # ended events (participants, answers) are deleted after this
@@ -48,7 +48,7 @@ class Participant:
     user_id: int
     number: int
     name: str | None
-    naming: bool
+    naming: bool  # asked to set a name: the next text is the name proposed
     lang: str
     position: int
     reachable: bool
@@ -91,7 +91,7 @@ def _participant(r: sqlite3.Row) -> Participant:
         r["user_id"],
         r["number"],
         r["name"],
-        bool(r["naming"]),
+        r["naming"] == NAMING_ASKED,
         r["lang"],
         r["position"],
         bool(r["reachable"]),
@@ -355,9 +355,9 @@ class QuizStore:
                     (event_id,),
                 ).fetchone()[0]
                 c.execute(
-                    "INSERT INTO quiz_participants (event_id, user_id, number, lang, joined_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (event_id, user_id, number, lang, now),
+                    "INSERT INTO quiz_participants "
+                    "(event_id, user_id, number, naming, lang, joined_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (event_id, user_id, number, NAMING_NONE, lang, now),
                 )
             else:
                 c.execute(
@@ -384,25 +384,48 @@ class QuizStore:
         return [_participant(r) for r in self._all(sql + " ORDER BY number", (event_id,))]
 
     def naming(self, user_id: int) -> Participant | None:
-        """The participant place (in an event not ended) waiting for this user's name."""
+        """The participant place (in an event not ended) whose name this user asked to set
+        (tapped ✏️ or sent /name): their next text is the name proposed."""
         row = self._one(
             "SELECT p.* FROM quiz_participants p JOIN quiz_events e ON e.id = p.event_id "
-            "WHERE p.user_id = ? AND p.naming = 1 AND e.state != 'ended' "
+            "WHERE p.user_id = ? AND p.naming = ? AND e.state != 'ended' "
             "ORDER BY p.joined_at DESC LIMIT 1",
+            (user_id, NAMING_ASKED),
+        )
+        return _participant(row) if row else None
+
+    def current(self, user_id: int) -> Participant | None:
+        """The user's place in the event they joined last, if it has not ended."""
+        row = self._one(
+            "SELECT p.* FROM quiz_participants p JOIN quiz_events e ON e.id = p.event_id "
+            "WHERE p.user_id = ? AND e.state != 'ended' ORDER BY p.joined_at DESC LIMIT 1",
             (user_id,),
         )
         return _participant(row) if row else None
 
-    def set_name(self, event_id: int, user_id: int, name: str | None) -> None:
-        self._exec(
-            "UPDATE quiz_participants SET name = ?, naming = 0 WHERE event_id = ? AND user_id = ?",
-            (name, event_id, user_id),
-        )
+    def ask_name(self, event_id: int, user_id: int) -> None:
+        """The user wants to set their name in this event (and in no other)."""
+        with self._tx() as c:
+            c.execute(
+                "UPDATE quiz_participants SET naming = ? WHERE user_id = ?",
+                (NAMING_NONE, user_id),
+            )
+            c.execute(
+                "UPDATE quiz_participants SET naming = ? WHERE event_id = ? AND user_id = ?",
+                (NAMING_ASKED, event_id, user_id),
+            )
 
     def stop_naming(self, event_id: int, user_id: int) -> None:
         self._exec(
-            "UPDATE quiz_participants SET naming = 0 WHERE event_id = ? AND user_id = ?",
-            (event_id, user_id),
+            "UPDATE quiz_participants SET naming = ? WHERE event_id = ? AND user_id = ?",
+            (NAMING_NONE, event_id, user_id),
+        )
+
+    def set_name(self, event_id: int, user_id: int, name: str | None) -> None:
+        """The confirmed display name (None: anonymous, "Participant N")."""
+        self._exec(
+            "UPDATE quiz_participants SET name = ?, naming = ? WHERE event_id = ? AND user_id = ?",
+            (name, NAMING_NONE, event_id, user_id),
         )
 
     def set_position(self, event_id: int, user_ids: Iterable[int], position: int) -> None:

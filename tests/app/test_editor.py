@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.app import admin as reports
 from bot.app.editor import ContentEditor
-from bot.app.runtime import Services, load_live
+from bot.app.runtime import Runtime, load_live
 from bot.core import admin as core
 from bot.storage.db import Store, connect
 
@@ -16,7 +16,7 @@ NOW = 1_800_000_000.0
 
 def _editor(content_copy, tmp_path, loaded) -> ContentEditor:
     store = Store(connect(tmp_path / "bot.sqlite3"))
-    services = Services(load_live(content_copy, previous=loaded), store, frozenset({ADMIN}))
+    services = Runtime(load_live(content_copy, previous=loaded), store, frozenset({ADMIN}))
     return ContentEditor(services, clock=lambda: NOW)
 
 

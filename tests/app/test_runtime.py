@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import random
 
-from bot.app.runtime import Services, load_live
+from bot.app.runtime import Runtime, load_live
 from bot.storage.db import Store, connect
 
 QUIZ_TEXT = "MOU route to Thailand: how long do the visa and work permit last?"
 PLACE_NAME = "Vientiane Capital Labour and Social Welfare Department"
 
 
-def _services(content_dir, tmp_path, loaded) -> Services:
+def _services(content_dir, tmp_path, loaded) -> Runtime:
     store = Store(connect(tmp_path / "bot.sqlite3"))
     live = load_live(content_dir, previous=loaded)
-    return Services(live, store, clock=lambda: 1e9, rng=random.Random(1))
+    return Runtime(live, store, clock=lambda: 1e9, rng=random.Random(1))
 
 
 def _edit(path, old: str, new: str) -> None:
@@ -54,3 +54,14 @@ def test_a_broken_quiz_bank_refuses_the_reload_and_keeps_everything(content_copy
     assert problems and any(p.file.endswith("quiz.yaml") for p in problems)
     assert services.loaded is before  # the directory edit waits for a valid quiz bank
     assert services.dialogue.directory.place("lsw-vientiane-capital").name["en"] == PLACE_NAME
+
+
+def test_a_reload_keeps_the_thread_of_each_conversation(content_copy, tmp_path, loaded):
+    """A follow-up right after an admin's /reload still means the last answer's country."""
+    services = _services(content_copy, tmp_path, loaded)
+    first = services.dialogue.on_text("How does the EPS to Korea work?", "en", chat=3)
+    assert first.replies
+    assert services.reload() == []
+    turn = services.dialogue.on_text("how much does it cost?", "en", chat=3)
+    asked = next(e.data for e in turn.events if e.kind == "asked")
+    assert (asked["decision"], asked["entry"]) == ("answer", "kr-costs")

@@ -14,7 +14,7 @@ import random
 
 import pytest
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.line.client import LineClient
 from bot.channels.line.handler import LineBot
 from bot.core.quiz import SOLO_DEFAULT
@@ -156,7 +156,7 @@ async def channel(request, loaded, tmp_path):
         return
     fake = FakeLine()
     with FakeLineServer(fake) as url:
-        services = Services(
+        services = Runtime(
             loaded,
             Store(connect(tmp_path / "line.sqlite3")),
             clock=lambda: 1_000_000.0,

@@ -11,15 +11,16 @@ import sys
 
 import pytest
 
-from bot.app.runtime import Services
-from bot.channels.terminal import CHAT_USER_ID, Option, TerminalChat, run_chat
+from bot.app.runtime import Runtime
+from bot.channels.terminal import CHAT_USER_ID, TerminalChat, run_chat
+from bot.core.callbacks import QuizOption
 from bot.core.quiz import SOLO_DEFAULT
 from bot.storage.db import Store, connect
 from tests.conftest import ROOT
 
 
 def _chat(tmp_path, loaded, lines, lang="en"):
-    services = Services(loaded, Store(connect(tmp_path / "chat.sqlite3")))
+    services = Runtime(loaded, Store(connect(tmp_path / "chat.sqlite3")))
     out = io.StringIO()
     run_chat(services, lang, inp=io.StringIO("\n".join(lines) + "\n"), out=out)
     return out.getvalue(), services
@@ -30,7 +31,7 @@ class Terminal:
 
     def __init__(self, tmp_path, loaded, seed: int = 3, lang: str = "en"):
         store = Store(connect(tmp_path / "chat.sqlite3"))
-        self.services = Services(loaded, store, clock=lambda: 1_000_000.0, rng=random.Random(seed))
+        self.services = Runtime(loaded, store, clock=lambda: 1_000_000.0, rng=random.Random(seed))
         self.out = io.StringIO()
         self.chat = TerminalChat(self.services, lang, self.out)
         self.chat.turn(self.services.dialogue.start(lang))
@@ -58,7 +59,7 @@ class Terminal:
     def answer(self, right: bool) -> str:
         """Type the number of the right (or a wrong) option of the question on screen."""
         poll = next(iter(self.chat._open.values()))
-        options = [c for c in self.chat.choices if isinstance(c, Option)]
+        options = [c for c in self.chat.choices if isinstance(c, QuizOption)]
         assert len(options) == len(poll.options)
         pick = poll.correct if right else (poll.correct + 1) % len(poll.options)
         return self.send(str(pick + 1))

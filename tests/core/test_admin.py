@@ -96,7 +96,10 @@ def test_a_broken_overlay_names_overlay_yaml_and_the_line(content_copy, old, new
 def test_too_long_answer_in_overlay_points_at_overlay(content_copy):
     text = _overlay(A.Edit(A.REPLACE_ANSWER, "kr-eps", "en", "x" * 3100))
     problems = _problems(content_copy, text)
-    assert any(p.startswith("content/overlay.yaml:") and "en answer is 3100" in p for p in problems)
+    assert any(
+        p.startswith("content/overlay.yaml:") and "[kr-eps.answer.en] answer is 3100" in p
+        for p in problems
+    )
 
 
 def test_entry_state_round_trip_and_empty_overlay():

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.core.callbacks import PlaceOnMap
 from bot.core.centres import (
     KINDS,
     PROVINCE_IDS,
@@ -472,7 +473,7 @@ def test_a_town_centre_coordinate_is_no_distance_and_no_map_pin(directory):
     first = text.split("\n\n")[0]
     assert "Champasak" in first and "km" not in first and "exact address" in first
     data = [b.data for r in turn.replies for row in r.buttons for b in row]
-    assert all(f"v:{p.id}" not in data for p in approx)
+    assert all(PlaceOnMap(p.id) not in data for p in approx)
     assert where.venue(approx[0].id, "en") is None
 
 

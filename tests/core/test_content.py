@@ -109,7 +109,7 @@ def test_answer_too_long(content_copy):
         "  answer:\n    lo: |\n" + ("      ຍາວ\n" * 1200),
     )
     probs = "\n".join(_problems(content_copy))
-    assert "[th-legal-ways.answer] lo answer is" in probs and "4096" in probs
+    assert "[th-legal-ways.answer.lo] answer is" in probs and "4096" in probs
 
 
 def test_topic_without_entry(content_copy):
@@ -153,7 +153,7 @@ def test_summary_too_long(content_copy):
     )
     path.write_text(text, encoding="utf-8")
     probs = "\n".join(_problems(content_copy))
-    assert "[th-legal-ways.summary] en summary is 351 characters" in probs
+    assert "[th-legal-ways.summary.en] summary is 351 characters" in probs
 
 
 def test_unknown_stage(content_copy):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.callbacks import Answer, Hotlines
 from bot.core.context import Context
 from bot.core.dialogue import Dialogue
 
@@ -62,7 +63,7 @@ def test_small_talk_gets_a_friendly_reply_with_the_menu_and_is_not_recorded(
     assert expect in reply
     assert "don't know" not in reply and "ບໍ່ຮູ້" not in reply
     assert not [e for e in turn.events if e.kind == "unanswered"]
-    assert any(b.data == "h" for row in turn.replies[0].buttons for b in row)  # the menu
+    assert any(b.data == Hotlines() for row in turn.replies[0].buttons for b in row)  # the menu
 
 
 @pytest.mark.parametrize(
@@ -136,3 +137,17 @@ def test_a_romanised_question_is_answered_in_lao_and_english(chat, content, lang
     answer = content.by_id["kr-costs"].summary  # the short answer first, in both languages
     assert answer["lo"] in reply and answer["en"] in reply
     assert "You wrote in" not in reply and "ທ່ານຂຽນ" not in reply
+
+
+def test_an_entry_picked_from_buttons_sets_the_country_for_the_next_question(
+    content, matcher, clock
+):
+    """Suggestions are buttons: picking the Korea entry means the next "and how much?"
+    is about Korea, as if the bot had answered it directly."""
+    dialogue = Dialogue(content, matcher, context=Context(clock))
+    assert dialogue.on_text("how much does it cost?", "en", chat=7).replies  # no country yet
+    assert dialogue.on_button(Answer("kr-eps"), "en", chat=7).replies
+    turn = dialogue.on_text("how much does it cost?", "en", chat=7)
+    asked = next(e.data for e in turn.events if e.kind == "asked")
+    assert (asked["decision"], asked["entry"]) == ("answer", "kr-costs")
+    assert turn.replies[0].text.startswith("About South Korea")

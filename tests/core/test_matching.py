@@ -76,7 +76,15 @@ def test_thresholds_are_ordered():
 
 
 @pytest.mark.parametrize(
-    "nonsense", ["hello " * 40, "asdf " * 50, "lorem ipsum dolor sit amet " * 20, "ໄປ " * 60]
+    "nonsense",
+    [
+        "hello " * 40,
+        "asdf " * 50,
+        "lorem ipsum dolor sit amet " * 20,
+        "ໄປ " * 60,
+        "MOU " * 30,
+        "ເກົາຫຼີ " * 30,
+    ],
 )
 def test_repeated_words_do_not_raise_the_score(matcher, nonsense):
     """A token counts once however often it is repeated: 40 x "hello" is still "hello"."""
@@ -123,3 +131,77 @@ def test_a_low_scoring_entry_that_covers_little_is_not_offered():
     ranked = [("a", matching.SUGGEST_MIN + 1), ("b", 0.0)]
     assert decide(ranked, coverage=matching.COVER_SUGGEST).decision == "suggest"
     assert decide(ranked, coverage=matching.COVER_SUGGEST - 0.01).decision == "none"
+
+
+def test_a_word_typed_over_and_over_is_not_a_question():
+    assert matching.repetitive("MOU " * 6)
+    assert matching.repetitive("ເກົາຫຼີ ເກົາຫຼີ ເກົາຫຼີ ເກົາຫຼີ ເກົາຫຼີ ເກົາຫຼີ")
+    assert not matching.repetitive("MOU MOU")  # short: may be a keyword typed twice
+    assert not matching.repetitive("how much does the MOU cost and how long does MOU take")
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # the country is its own signal: the words that tell Korea entries apart decide
+        ("ຢາກໄປເກົາຫຼີ ເສັງພາສາເກົາຫຼີແນວໃດ", "kr-eps-topik"),
+        ("korea emergency number for an ambulance", "kr-emergency"),
+        ("japan ssw can I change to another company", "jp-ssw-change-job"),
+    ],
+)
+def test_entries_of_one_country_are_told_apart(matcher, question, expected):
+    m = matcher.match(question)
+    assert (m.decision, m.id) == ("answer", expected), m.ranked
+
+
+def test_second_opinion_moves_only_the_head_and_adds_at_most_its_weight(matcher):
+    """The naive Bayes second opinion re-scores the best few entries, by at most
+    NB_WEIGHT points, and leaves the rest of the ranking alone."""
+    index = matcher.index
+    plain = matching.NB_WEIGHT
+    try:
+        matching.NB_WEIGHT = 0.0
+        before = dict(index.entry_scores("how much money for work in korea"))
+    finally:
+        matching.NB_WEIGHT = plain
+    after = index.entry_scores("how much money for work in korea")
+    head = [e for e, _ in after[: matching.NB_TOP]]
+    for e, s in after:
+        added = s - before[e]
+        if e in head:
+            assert -0.11 <= added <= plain + 0.11
+        else:
+            assert abs(added) <= 0.11
+    assert max(s - before[e] for e, s in after) > 1.0  # it did say something
+
+
+@pytest.mark.parametrize("question", ["korea", "work korea", "ເກົາຫຼີ", "pai het viak kaoli"])
+def test_a_country_alone_offers_that_countrys_first_topics(matcher, question):
+    m = matcher.match(question)
+    assert m.decision == "suggest"
+    assert m.suggestions[0] == "kr-eps"  # the overview first, not a detail of it
+    assert all(s.startswith("kr-") for s in m.suggestions)
+
+
+def test_suggestions_for_a_question_about_korea_are_about_korea(matcher):
+    for question in ("korea visa", "korea how long can i stay"):
+        m = matcher.match(question)
+        assert m.decision != "answer" or m.id.startswith("kr-")
+        assert all(not s.startswith(("th-", "jp-")) for s in m.suggestions), m.suggestions
+
+
+@pytest.mark.parametrize(
+    "question", ["change employer", "ໃຊ້ເງິນເທົ່າໃດ", "bring my wife", "requirements age"]
+)
+def test_a_question_naming_no_country_is_not_answered_for_one(matcher, question):
+    """Thailand, Korea and Japan each have their entry on this: ask which one (offer
+    them) rather than answer for the country whose wording happens to be closest."""
+    m = matcher.match(question)
+    assert m.decision == "suggest", m.ranked
+    countries = {matcher.content.by_id[i].country for i in m.suggestions}
+    assert len(countries - {None}) >= 2
+
+
+def test_a_question_naming_its_scheme_is_answered_for_that_country(matcher):
+    assert matcher.match("What is the Specified Skilled Worker visa?").id == "jp-ssw"
+    assert matcher.match("change employer in korea").id == "kr-change-workplace"

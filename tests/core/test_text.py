@@ -13,6 +13,7 @@ from bot.core.text import (
     segment,
     thai_to_lao,
     tokens,
+    without_countries,
 )
 
 
@@ -179,3 +180,18 @@ def test_romanised_lao_is_recognised(text):
 )  # fmt: skip
 def test_english_is_not_taken_for_romanised_lao(text):
     assert not is_romanised(text) and language_of(text) == "en"
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("work in south korea", ["work"]),
+        ("ໄປເຮັດວຽກເກົາຫຼີໃຕ້", ["ໄປ", "ເຮັດ", "ວຽກ"]),
+        ("ทำงานที่ญี่ปุ่น", ["ເຮັດ", "ວຽກ", "ທິ"]),
+        ("pai het viak kao li", ["pai", "het", "viak"]),
+        ("thai social security", ["social", "security"]),
+        ("EPS TOPIK korea", ["eps", "topik"]),  # schemes are not country names
+    ],
+)
+def test_country_names_leave_the_matching_tokens(text, left):
+    assert without_countries(tokens(text)) == left

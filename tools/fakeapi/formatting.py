@@ -43,7 +43,8 @@ class NotModelled(ValueError):
 
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units, the unit of MessageEntity offsets."""
-    return len(text.encode("utf-16-le")) // 2
+    # a lone surrogate (possible in JSON) is one unit too
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 @dataclass

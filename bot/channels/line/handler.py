@@ -29,9 +29,10 @@ from linebot.v3.webhooks import (
 
 from bot.app.channels import ChannelPeople
 from bot.app.quiz import Ask, Broadcast, Out, Say
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.line import render
 from bot.channels.line.client import LineClient, LineSendError, ReplyTokenExpired
+from bot.core import callbacks
 from bot.core.dialogue import Button, Reply, Turn
 from bot.core.quiz import SOLO_DEFAULT, Poll
 from bot.core.untrusted import parse_int
@@ -41,8 +42,6 @@ log = logging.getLogger("bot.line")
 
 CHANNEL = "line"
 TROUBLE_CATEGORIES = ("help", "fraud", "centres")  # answers worth a push (see deliver)
-TROUBLE_BUTTONS = ("h",)  # the hotlines; "ha:<country>" help abroad too
-FORGET = "forget"  # postback: delete what the bot holds about me (the privacy reply's button)
 NOBODY = -(2**62)  # the user id for a LINE user the bot holds nothing about: matches no row
 LANG_CACHE = 10_000  # profile languages remembered in memory (never stored)
 
@@ -53,7 +52,7 @@ def first_guess(profile_language: str | None) -> str:
 
 
 class LineBot:
-    def __init__(self, services: Services, client: LineClient, channel_secret: str):
+    def __init__(self, services: Runtime, client: LineClient, channel_secret: str):
         self.services, self.client = services, client
         self.parser = WebhookParser(channel_secret)
         self.people = ChannelPeople(services, CHANNEL)
@@ -153,43 +152,44 @@ class LineBot:
         await self.send(event, turn, lang, trouble=trouble)
 
     async def on_postback(self, event: PostbackEvent, user: str | None, data: str) -> None:
+        """Every postback: its data decoded once (bot/core/callbacks.py), then handled."""
         lang = await self.lang(user)
         dialogue = self.services.dialogue
-        rest = data.partition(":")[2]
-        if data == "q" and user:
+        pressed = callbacks.decode(data)
+        if isinstance(pressed, callbacks.Quiz) and user:
             await self.quiz(event, user, lang, SOLO_DEFAULT)
             return
-        if data.startswith(render.QUIZ_OPTION) and user:
-            await self.quiz_answer(event, user, data[len(render.QUIZ_OPTION) :], lang)
+        if isinstance(pressed, callbacks.QuizOption) and user:
+            await self.quiz_answer(event, user, pressed, lang)
             return
-        if data.startswith(render.PAGE):
-            page, _sep, origin = rest.partition(":")
-            if page.isdigit():
-                turn = dialogue.on_button(origin, lang)
-                await self.send(event, turn, lang, origin=origin, page=int(page))
-                return
-        if data == FORGET:
+        if isinstance(pressed, callbacks.Page):
+            turn = dialogue.on_button(pressed.origin, lang)
+            await self.send(event, turn, lang, origin=pressed.origin, page=pressed.page)
+            return
+        if isinstance(pressed, callbacks.Forget):
             await self.send(event, dialogue.forget(lang), lang)
             return
-        trouble = data in TROUBLE_BUTTONS or data.startswith("ha:")  # help lines, at home or abroad
-        turn = dialogue.on_button(data, lang)
-        await self.send(event, turn, lang, origin=data, trouble=trouble)
+        # help lines, at home or abroad
+        trouble = isinstance(pressed, callbacks.Hotlines | callbacks.HelpAbroad)
+        turn = dialogue.on_button(pressed, lang, chat=("line", _source_key(event)))
+        await self.send(event, turn, lang, origin=pressed, trouble=trouble)
 
     # --- quiz (LINE has no quiz polls: a question with one button per option) -----------
     async def quiz(self, event: Event, user: str, lang: str, n: int) -> None:
         uid = self.people.user_id(user)
         await self.send_outs(event, user, self.services.quiz.start_solo(uid, lang, n), lang)
 
-    async def quiz_answer(self, event: Event, user: str, rest: str, lang: str) -> None:
-        poll_id, _sep, index = rest.rpartition(":")
+    async def quiz_answer(
+        self, event: Event, user: str, option: callbacks.QuizOption, lang: str
+    ) -> None:
         uid = self.people.known(user)
-        if uid is None or not index.isdigit():
+        if uid is None:
             return
-        outs = self.services.quiz.on_answer(uid, poll_id, [int(index)])
-        poll = self._polls.pop(poll_id, None)
+        outs = self.services.quiz.on_answer(uid, option.poll_id, [option.index])
+        poll = self._polls.pop(option.poll_id, None)
         before = []
-        if outs and poll is not None:
-            before.append(TextMessage(text=render.quiz_feedback(poll, int(index))))
+        if outs and poll is not None and option.index < len(poll.options):
+            before.append(TextMessage(text=render.quiz_feedback(poll, option.index)))
         await self.send_outs(event, user, outs, lang, before)
 
     async def send_outs(
@@ -217,7 +217,7 @@ class LineBot:
         turn: Turn,
         lang: str,
         *,
-        origin: str | None = None,
+        origin: callbacks.Callback | None = None,
         page: int = 0,
         trouble: bool = False,
     ) -> None:
@@ -284,7 +284,7 @@ class LineBot:
         _ = translator(lang)
         privacy_title = _("Privacy")
         replies = [
-            Reply(r.text, r.title, r.footer, ((Button(_("🗑 Forget me"), FORGET),),))
+            Reply(r.text, r.title, r.footer, ((Button(_("🗑 Forget me"), callbacks.Forget()),),))
             if r.title == privacy_title and not r.buttons
             else r
             for r in turn.replies

@@ -22,6 +22,7 @@ from linebot.v3.messaging import (
     URIAction,
 )
 
+from bot.core.callbacks import Callback, Menu, Page, QuizOption, encode
 from bot.core.dialogue import Button, Reply, Turn
 from bot.core.quiz import Poll
 from bot.i18n import translator
@@ -31,17 +32,16 @@ MAX_TEXT = 5000
 MAX_LABEL = 20
 MAX_DATA = 300
 MAX_QUICK = 13
-PAGE = "pg:"  # postback: pg:<page>:<data of the button that made the long list>
-QUIZ_OPTION = "qo:"  # postback: qo:<poll id>:<option index>
 
 
 def label(text: str) -> str:
     return text if len(text) <= MAX_LABEL else text[: MAX_LABEL - 1] + "…"
 
 
-def postback(text: str, data: str, shown: str | None = None) -> QuickReplyItem:
+def postback(text: str, pressed: Callback, shown: str | None = None) -> QuickReplyItem:
     """A quick reply button; `shown` is its label if not `text` (which the chat shows
     as what the user said when they tap it)."""
+    data = encode(pressed)
     if len(data) > MAX_DATA:
         raise ValueError(f"postback data over {MAX_DATA} characters: {data[:40]!r}…")
     action = PostbackAction(label=label(shown or text), data=data, display_text=text[:300])
@@ -83,7 +83,9 @@ def reply_text(reply: Reply) -> str:
     return "\n\n".join(p for p in (reply.title, reply.text, reply.footer) if p)
 
 
-def render_turn(turn: Turn, lang: str, *, origin: str | None = None, page: int = 0) -> Rendered:
+def render_turn(
+    turn: Turn, lang: str, *, origin: Callback | None = None, page: int = 0
+) -> Rendered:
     """A Turn as LINE messages: each reply's text (split at 5,000 characters), places as
     location messages, every button as a quick reply on the last message. `origin`, `page`:
     which part of a long button list to show."""
@@ -144,13 +146,13 @@ def _merge(texts: list) -> list:
 
 
 def _quick_items(
-    buttons: list[Button], location: Reply | None, lang: str, origin: str | None, page: int
+    buttons: list[Button], location: Reply | None, lang: str, origin: Callback | None, page: int
 ) -> tuple[list[QuickReplyItem], str]:
     _ = translator(lang)
     seen: set[str] = set()
     unique: list[Button] = []
     for b in buttons:
-        key = b.data or b.url or ""
+        key = encode(b.data) if b.data else b.url or ""
         if key not in seen:
             seen.add(key)
             unique.append(b)
@@ -160,7 +162,7 @@ def _quick_items(
         per_page = room - 1
         start = page * per_page
         if start + per_page < len(unique):
-            more = postback(_("More topics ▸"), f"{PAGE}{page + 1}:{origin}")
+            more = postback(_("More topics ▸"), Page(page + 1, origin))
         unique = unique[start : start + per_page]
     else:
         unique = unique[:room]
@@ -176,7 +178,7 @@ def _quick_items(
         if b.url:
             items.append(QuickReplyItem(action=URIAction(label=label(shown), uri=b.url)))
         else:
-            items.append(postback(b.label, b.data or "m", shown))
+            items.append(postback(b.label, b.data or Menu(), shown))
     if more:
         items.append(more)
     return items, listing
@@ -187,7 +189,7 @@ def render_question(poll: Poll, poll_id: str) -> TextMessage:
     lines = [poll.question, ""]
     lines += [f"{i}. {option}" for i, option in enumerate(poll.options, 1)]
     items = [
-        postback(f"{i}. {option}", f"{QUIZ_OPTION}{poll_id}:{i - 1}")
+        postback(f"{i}. {option}", QuizOption(poll_id, i - 1))
         for i, option in enumerate(poll.options, 1)
     ]
     return TextMessage(text="\n".join(lines)[:MAX_TEXT], quick_reply=QuickReply(items=items))

@@ -13,7 +13,6 @@ from telegram.ext import (
     ApplicationBuilder,
     CallbackQueryHandler,
     ChatMemberHandler,
-    CommandHandler,
     InlineQueryHandler,
     MessageHandler,
     TypeHandler,
@@ -21,14 +20,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.telegram.handlers import admin as admin_handlers
 from bot.channels.telegram.handlers import conversation, errors, guard, inline
 from bot.channels.telegram.handlers import handoff as handoff_handlers
 from bot.channels.telegram.handlers import quiz as quiz_handlers
-from bot.channels.telegram.updates import PerChatUpdateProcessor
+from bot.channels.telegram.handlers.common import AddressedToBot, command_handler
+from bot.channels.telegram.updates import ArrivalFlood, PerChatUpdateProcessor
 from bot.config import Settings
-from bot.core.flood import FloodGate
 from bot.i18n import N_, translator
 
 RETENTION_EVERY_S = 24 * 3600  # the retention purge runs daily
@@ -59,19 +58,21 @@ SIMPLE_COMMANDS = ["menu", "help", "language", "hotline", "privacy", "forget"]
 
 def build_application(
     settings: Settings,
-    services: Services,
+    services: Runtime,
     *,
     request: BaseRequest | None = None,
     updates_request: BaseRequest | None = None,
     rate_limit: bool = True,
 ) -> Application:
+    # the flood limit is checked as updates arrive, before they wait for a slot (updates.py)
+    flood = ArrivalFlood(staff_chat=settings.counsellor_chat)
     builder = (
         ApplicationBuilder()
         .token(settings.token or "0:offline")
         .base_url(settings.base_url)
         .base_file_url(settings.base_file_url)
         .post_init(_post_init)
-        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES))
+        .concurrent_updates(PerChatUpdateProcessor(CONCURRENT_UPDATES, flood))
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(updates_request or request)
@@ -79,7 +80,7 @@ def build_application(
         builder = builder.rate_limiter(AIORateLimiter(max_retries=2))
     app = builder.build()
     app.bot_data["services"] = services
-    app.bot_data["flood"] = FloodGate()
+    app.bot_data["flood"] = flood
     app.bot_data["retention_days"] = settings.retention_days
     if settings.counsellor_chat is not None:
         services.enable_handoff(
@@ -93,8 +94,8 @@ def build_application(
 
 def register_handlers(app: Application) -> None:
     private = filters.ChatType.PRIVATE
-    # in groups, only messages that mention the bot or reply to it
-    addressed = filters.Entity("mention") | filters.REPLY
+    # in groups, only messages that mention this bot or reply to one of its messages
+    addressed = AddressedToBot(app)
 
     # -1. before everything: log line, flood limit, blocked chats coming back
     app.add_handler(TypeHandler(Update, guard.guard), group=-1)
@@ -103,9 +104,10 @@ def register_handlers(app: Application) -> None:
     #    admin commands); each feature registers itself here
     for register in FEATURES:
         register(app)
-    # 1. commands (in any chat; /cmd@otherbot is filtered out by CommandHandler)
-    app.add_handler(CommandHandler("start", conversation.start))
-    app.add_handler(CommandHandler(SIMPLE_COMMANDS, conversation.command))
+    # 1. commands (in any chat; /cmd@otherbot is filtered out by CommandHandler; an edited
+    #    message never runs a command: command_handler)
+    app.add_handler(command_handler("start", conversation.start))
+    app.add_handler(command_handler(SIMPLE_COMMANDS, conversation.command))
     # 2. buttons and inline mode
     app.add_handler(CallbackQueryHandler(conversation.button))
     app.add_handler(InlineQueryHandler(inline.inline_query))
@@ -119,7 +121,7 @@ def register_handlers(app: Application) -> None:
             filters.LOCATION & private & filters.UpdateType.MESSAGE, conversation.location
         )
     )
-    # 5. unknown commands in private chats -> help
+    # 5. unknown commands in private chats, and /cmd@otherbot -> help
     app.add_handler(
         MessageHandler(filters.COMMAND & private & filters.UpdateType.MESSAGE, conversation.command)
     )

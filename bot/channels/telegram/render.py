@@ -17,6 +17,7 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 
+from bot.core.callbacks import Menu, encode
 from bot.core.dialogue import Button, Reply
 
 MAX_MESSAGE = 4096
@@ -78,7 +79,7 @@ def inline_button(b: Button) -> InlineKeyboardButton:
         return InlineKeyboardButton(_label(b.label), url=b.url)
     if b.switch_inline is not None:
         return InlineKeyboardButton(_label(b.label), switch_inline_query=b.switch_inline[:200])
-    data = b.data or "m"
+    data = encode(b.data or Menu())
     if len(data.encode("utf-8")) > MAX_CALLBACK_BYTES:
         raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
     return InlineKeyboardButton(_label(b.label), callback_data=data)

@@ -2,7 +2,10 @@
 
 Every POST must carry Telegram's secret token header; without the right one it
 gets 403 at once, before its body is read, and is not processed. Bodies are bounded
-in size (MAX_BODY) and time (BODY_TIMEOUT_S); a JSON body that is not an object is 400. GET /health says whether content is loaded and
+in size (MAX_BODY) and time (BODY_TIMEOUT_S); a JSON body that is not an object is 400.
+At most MAX_CONNECTIONS connections are open at once (so at most that many requests in
+hand): one more gets 503 and is closed, and Telegram is asked to open at most
+TELEGRAM_CONNECTIONS of them. GET /health says whether content is loaded and
 the database writable (for Docker and monitoring). Public API only: updates
 go into Application.update_queue like the poller's.
 """
@@ -15,14 +18,16 @@ import hmac
 import json
 import logging
 import signal
+import time
 from http import HTTPStatus
 
 import tornado.httpserver
+import tornado.iostream
 import tornado.web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.telegram.startup import wait_for_telegram
 
 log = logging.getLogger("bot.webhook")
@@ -30,6 +35,9 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1_000_000
 BODY_TIMEOUT_S = 10.0  # a body that trickles in slower than this is cut off
 IDLE_TIMEOUT_S = 60.0  # a kept-alive connection with nothing to say is closed
+MAX_CONNECTIONS = 100  # open at once; more are refused (503) until some close
+TELEGRAM_CONNECTIONS = 40  # setWebhook max_connections: Telegram's share of them
+BUSY = b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n"
 
 
 @tornado.web.stream_request_body  # prepare() runs on the headers, before any body is read
@@ -69,8 +77,35 @@ class _UpdateHandler(tornado.web.RequestHandler):
         self.set_status(HTTPStatus.METHOD_NOT_ALLOWED)
 
 
+class _BoundedHTTPServer(tornado.httpserver.HTTPServer):
+    """Tornado has no connection limit of its own: past `max_connections` open ones, a new
+    connection is answered 503 and closed before anything is read from it."""
+
+    def initialize(self, *args, max_connections: int = MAX_CONNECTIONS, **kwargs) -> None:
+        super().initialize(*args, **kwargs)
+        self.max_connections = max_connections
+        self.refused, self._logged = 0, 0.0
+
+    def handle_stream(self, stream: tornado.iostream.IOStream, address: tuple) -> None:
+        if len(self._connections) < self.max_connections:
+            super().handle_stream(stream, address)
+            return
+        self.refused += 1
+        if time.monotonic() - self._logged > 60:  # a connection flood logs once a minute
+            self._logged = time.monotonic()
+            log.warning("webhook connection refused: %s open (the limit)", self.max_connections)
+        with contextlib.suppress(tornado.iostream.StreamClosedError):  # the client has gone
+            stream.write(BUSY).add_done_callback(lambda _f: _close(stream, _f))
+
+
+def _close(stream: tornado.iostream.IOStream, written: asyncio.Future) -> None:
+    if not written.cancelled():
+        written.exception()  # a client that left before the 503: nothing to report
+    stream.close()
+
+
 class _HealthHandler(tornado.web.RequestHandler):
-    def initialize(self, services: Services) -> None:
+    def initialize(self, services: Runtime) -> None:
         self.services = services
 
     def get(self) -> None:
@@ -81,7 +116,7 @@ class _HealthHandler(tornado.web.RequestHandler):
 
 
 def make_web_app(
-    app: Application, services: Services, secret: str, path: str, extra_routes: list = ()
+    app: Application, services: Runtime, secret: str, path: str, extra_routes: list = ()
 ) -> tornado.web.Application:
     """`extra_routes`: other channels' webhooks served beside Telegram's (LINE's /line)."""
     return tornado.web.Application(
@@ -95,7 +130,7 @@ def make_web_app(
 
 async def serve_webhook(
     app: Application,
-    services: Services,
+    services: Runtime,
     *,
     public_url: str,
     secret: str,
@@ -124,12 +159,14 @@ async def serve_webhook(
             f"{public_url.rstrip('/')}/{path.strip('/')}",
             secret_token=secret,
             allowed_updates=allowed_updates,
+            max_connections=TELEGRAM_CONNECTIONS,
         )
-    server = tornado.httpserver.HTTPServer(
+    server = _BoundedHTTPServer(
         make_web_app(app, services, secret, path, extra_routes),
         max_body_size=MAX_BODY,
         body_timeout=BODY_TIMEOUT_S,
         idle_connection_timeout=IDLE_TIMEOUT_S,
+        max_connections=MAX_CONNECTIONS,
     )
     server.listen(port, listen)
     log.info("webhook listening port=%s path=/%s", port, path.strip("/"))

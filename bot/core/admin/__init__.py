@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -60,6 +61,15 @@ def variant_lang(text: str) -> str:
     if any("\u0e80" <= ch <= "\u0eff" for ch in text):
         return "lo"
     return "rom" if language_of(text) == "lo" else "en"
+
+
+_NUMBER = re.compile(r"\d(?:[\s\-./]?\d){5,}")  # 6+ digits, maybe spaced: a phone number?
+
+
+def looks_personal(text: str) -> bool:
+    """Does a user's question hold something that may identify them (a long number)?
+    A hint for the admin only: names cannot be told from words, so the admin reads it."""
+    return bool(_NUMBER.search(text)) or "@" in text
 
 
 def check_edit(edit: Edit, content: Content) -> Refusal | None:

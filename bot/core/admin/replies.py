@@ -1,11 +1,11 @@
 """What the bot shows admins, as Reply values (the Telegram adapter only sends them).
 
-Callback data of admin buttons (all start with "ad:", Telegram allows 64 bytes):
-  ad:e:<id>          open an entry's card          ad:r:<id>          mark reviewed today
-  ad:q:<lang>:<id>   add a question variant        ad:a:<lang>:<id>   replace an answer
-  ad:ok:<n>          save previewed change n       ad:no              cancel
-  ad:ma:<gid>:<id>   add missed group gid to id    ad:mn:<gid>        new entry from group gid
-Missed-question groups are referred to by a 10-character id, never by their text.
+Admin buttons carry AdminButton values (bot/core/callbacks.py: AdminEntry, AdminAddQuestion,
+AdminNewAnswer, AdminReviewed, AdminSave, AdminCancel, AdminMissedAdd, AdminMissedAsIs,
+AdminMissedNew). Missed-question groups are referred to by a 10-character id, never by their
+text. Adding a missed question to an entry (AdminMissedAdd) asks the admin for the text to
+add: what users typed goes into the content (and the audit log) only if the admin taps
+"Use as is" (AdminMissedAsIs).
 """
 
 from __future__ import annotations
@@ -24,6 +24,18 @@ from bot.core.admin import (
     Edit,
     MissedGroup,
     Refusal,
+    looks_personal,
+)
+from bot.core.callbacks import (
+    AdminAddQuestion,
+    AdminCancel,
+    AdminEntry,
+    AdminMissedAdd,
+    AdminMissedAsIs,
+    AdminMissedNew,
+    AdminNewAnswer,
+    AdminReviewed,
+    AdminSave,
 )
 from bot.core.content import CATEGORIES, VARIANT_LANGS, Content, Entry
 from bot.core.dialogue import Dialogue
@@ -86,7 +98,7 @@ def edit_rejected(problems: Sequence[Problem], lang: str) -> Reply:
 def pick_entry(ids: Iterable[str], content: Content, lang: str) -> Reply:
     _ = translator(lang)
     rows = tuple(
-        (Button(f"{i} · {content.by_id[i].title[lang]}", f"ad:e:{i}"),)
+        (Button(f"{i} · {content.by_id[i].title[lang]}", AdminEntry(i)),)
         for i in ids
         if i in content.by_id
     )
@@ -111,10 +123,10 @@ def entry_card(entry: Entry, lang: str, on: dt.date) -> Reply:
         lines.append(_("The Lao text still needs a native speaker's review."))
     e = entry.id
     rows = (
-        (Button(_("➕ Question (Lao)"), f"ad:q:lo:{e}"), Button(_("➕ Question (English)"), f"ad:q:en:{e}")),
-        (Button(_("➕ Question (Thai)"), f"ad:q:th:{e}"), Button(_("➕ Question (romanised)"), f"ad:q:rom:{e}")),
-        (Button(_("✏️ Answer (Lao)"), f"ad:a:lo:{e}"), Button(_("✏️ Answer (English)"), f"ad:a:en:{e}")),
-        (Button(_("✅ Mark reviewed today"), f"ad:r:{e}"),),
+        (Button(_("➕ Question (Lao)"), AdminAddQuestion("lo", e)), Button(_("➕ Question (English)"), AdminAddQuestion("en", e))),
+        (Button(_("➕ Question (Thai)"), AdminAddQuestion("th", e)), Button(_("➕ Question (romanised)"), AdminAddQuestion("rom", e))),
+        (Button(_("✏️ Answer (Lao)"), AdminNewAnswer("lo", e)), Button(_("✏️ Answer (English)"), AdminNewAnswer("en", e))),
+        (Button(_("✅ Mark reviewed today"), AdminReviewed(e)),),
     )  # fmt: skip
     return Reply("\n".join(lines), title=entry.title[lang], buttons=rows)
 
@@ -177,7 +189,9 @@ def preview(edit: Edit, before: Content, after: Dialogue, lang: str, nonce: int)
     replies.append(
         Reply(
             _("Save this change?"),
-            buttons=((Button(_("✅ Save"), f"ad:ok:{nonce}"), Button(_("✖️ Cancel"), "ad:no")),),
+            buttons=(
+                (Button(_("✅ Save"), AdminSave(nonce)), Button(_("✖️ Cancel"), AdminCancel())),
+            ),
         )
     )
     return replies
@@ -213,17 +227,20 @@ def new_entry_template(on: dt.date, question: str | None = None, qlang: str = "e
     return yaml.safe_dump(entry, allow_unicode=True, sort_keys=False, width=100)
 
 
-def new_entry_intro(lang: str) -> Reply:
+def new_entry_intro(lang: str, from_missed: bool = False) -> Reply:
     _ = translator(lang)
-    return Reply(
-        _(
-            "Copy the template below, replace every “...”, and send it back as one message "
-            "(or as a .yaml file if it is long). Categories: {categories}. The format is "
-            "in docs/CONTENT.md. Send /cancel to stop.",
-            categories=", ".join(CATEGORIES),
-        ),
-        title=_("New entry"),
+    text = _(
+        "Copy the template below, replace every “...”, and send it back as one message "
+        "(or as a .yaml file if it is long). Categories: {categories}. The format is "
+        "in docs/CONTENT.md. Send /cancel to stop.",
+        categories=", ".join(CATEGORIES),
     )
+    if from_missed:
+        text += "\n\n" + _(
+            "The first question in the template is what users asked: shorten it and take out "
+            "names, phone numbers or anything else that could identify someone."
+        )
+    return Reply(text, title=_("New entry"))
 
 
 # --- missed questions -------------------------------------------------------------------------
@@ -262,13 +279,29 @@ def missed_replies(
             shown = "; ".join(f"“{t}”" for t in g.others[:3])
             lines.append(_("Similar: {texts}", texts=shown))
         rows = [
-            (Button("➕ " + content.by_id[eid].title[lang], f"ad:ma:{g.id}:{eid}"),)
+            (Button("➕ " + content.by_id[eid].title[lang], AdminMissedAdd(g.id, eid)),)
             for eid in suggestions.get(g.id, [])
             if eid in content.by_id
         ]
-        rows.append((Button(_("🆕 New entry"), f"ad:mn:{g.id}"),))
+        rows.append((Button(_("🆕 New entry"), AdminMissedNew(g.id)),))
         replies.append(Reply("\n".join(lines), buttons=tuple(rows)))
     return replies
+
+
+def ask_for_missed_variant(group: MissedGroup, entry: Entry, lang: str) -> list[Reply]:
+    """Which text to add to the entry: what users asked is only a suggestion, as it may
+    hold a name or a phone number; the admin sends the text to add, or uses it as is."""
+    _ = translator(lang)
+    text = _(
+        "Add a question to “{title}”. Users asked the question below. Send the question as "
+        "it should be added: shorter, and without names, phone numbers or anything else "
+        "that could identify someone. Or tap “Use as is”. Send /cancel to stop.",
+        title=entry.title[lang],
+    )
+    if looks_personal(group.text):
+        text += "\n\n" + _("⚠️ It contains a number: check that it is not a phone number.")
+    use = Button(_("Use as is"), AdminMissedAsIs(group.id, entry.id))
+    return [Reply(text, title=_("Add a missed question")), Reply(group.text, buttons=((use,),))]
 
 
 # --- history -------------------------------------------------------------------------------------

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from bot.core.content import LANGS, Source
+from bot.core.content import Source
 from bot.core.errors import ContentError, Problem
+from bot.core.schema import LANGS, Record
 from bot.core.text import fold
-from bot.core.yamlsrc import LineDict, LineList, check_fields, load_yaml
+from bot.core.yamlsrc import LineDict, LineList, load_yaml
 
 COUNTRIES = ("LA", "TH", "KR", "JP")
 # Order matters: it breaks distance ties (an office before a centre in the same town)
@@ -618,19 +619,9 @@ class _Loader:
         pid = raw.get("id")
         label = f"{pid}." if isinstance(pid, str) else f"provinces[{i}]."
         before = len(self.problems)
-        for key in raw:
-            if key not in PROVINCE_KEYS:
-                self.bad(
-                    raw.line_of(key),
-                    f"{label}{key}",
-                    f"unknown field (allowed: {', '.join(PROVINCE_KEYS)})",
-                )
-        for key in PROVINCE_KEYS:
-            if key not in raw:
-                self.bad(raw.line, f"{label}{key}", "missing field")
-        if "id" in raw and pid not in PROVINCE_IDS:
-            self.bad(raw.line_of("id"), f"{label}id",
-                     f"unknown province id {pid!r} (known: {', '.join(PROVINCE_IDS)})")  # fmt: skip
+        rec = Record(raw, self.name, label, self.problems)
+        rec.fields(PROVINCE_KEYS)
+        rec.one_of("id", PROVINCE_IDS, "province id")
         name = self.lo_en(raw, "name", label)
         capital = self.lo_en(raw, "capital", label)
         location = self.location(raw, label, approximate=False) if "location" in raw else None
@@ -658,16 +649,11 @@ class _Loader:
                 (pid, str(raw.get("kind")), prov if isinstance(prov, str) else None, raw.line)
             )
 
-        def bad(key: str, msg: str, line: int | None = None) -> None:
-            self.bad(line or raw.line_of(key), f"{label}{key}", msg)
-
-        check_fields(raw, PLACE_REQUIRED, PLACE_OPTIONAL, bad)
-        kind = raw.get("kind")
-        if "kind" in raw and kind not in KINDS:
-            bad("kind", f"unknown kind {kind!r} (known: {', '.join(KINDS)})")
-        country = raw.get("country")
-        if "country" in raw and country not in COUNTRIES:
-            bad("country", f"unknown country {country!r} (known: {', '.join(COUNTRIES)})")
+        rec = Record(raw, self.name, label, self.problems)
+        bad = rec.bad
+        rec.fields(PLACE_REQUIRED, PLACE_OPTIONAL)
+        kind = rec.one_of("kind", KINDS, "kind")
+        country = rec.one_of("country", COUNTRIES, "country")
 
         province = raw.get("province")
         if "province" in raw and province not in PROVINCE_IDS:
@@ -683,10 +669,7 @@ class _Loader:
         languages = self.lo_en(raw, "languages", label) if "languages" in raw else None
         note = self.lo_en(raw, "note", label) if "note" in raw else None
 
-        approx = raw.get("location_approximate", False)
-        if not isinstance(approx, bool):
-            bad("location_approximate", "expected true or false")
-            approx = False
+        approx = rec.flag("location_approximate")
         location = self.location(raw, label, approximate=approx) if "location" in raw else None
         if "location" not in raw and kind in KINDS and kind not in CALL_ONLY_KINDS:
             bad("location", f"a {kind} needs a location {{lat, lon}}", raw.line)
@@ -703,18 +686,14 @@ class _Loader:
             bad("phones", "a hotline needs at least one number")
         services = self.services(raw, label)
         sources = self.sources(raw, "sources", label)
-        reviewed = raw.get("reviewed")
-        if "reviewed" in raw and not isinstance(reviewed, dt.date):
-            bad("reviewed", "expected a date like 2026-11-29")
+        reviewed = rec.date("reviewed")
         lao_language = raw.get("lao_language")
         if "lao_language" in raw and not isinstance(lao_language, bool):
             bad("lao_language", "expected true or false (leave it out when unknown)")
         email = raw.get("email")
         if "email" in raw and (not isinstance(email, str) or not _EMAIL_RE.match(email)):
             bad("email", f"not an email address: {email!r}")
-        nnr = raw.get("needs_native_review", False)
-        if not isinstance(nnr, bool):
-            bad("needs_native_review", "expected true or false")
+        nnr = rec.flag("needs_native_review")
 
         if len(self.problems) > before:
             return None
@@ -772,28 +751,12 @@ class _Loader:
 
     # fields
     def lo_en(self, raw: LineDict, key: str, label: str) -> LoEn | None:
-        value = raw.get(key)
-        if key not in raw:
+        """A {lo, en} text mapping (bot/core/schema.py); None when absent or wrong."""
+        before = len(self.problems)
+        texts = Record(raw, self.name, label, self.problems).texts(key)
+        if key not in raw or len(self.problems) > before:
             return None
-        if not isinstance(value, LineDict):
-            self.bad(raw.line_of(key), f"{label}{key}", "expected a mapping with lo and en")
-            return None
-        ok = True
-        for lang in value:
-            if lang not in LANGS:
-                self.bad(
-                    value.line_of(lang), f"{label}{key}.{lang}", "unknown language (use lo, en)"
-                )
-                ok = False
-        for lang in LANGS:
-            text = value.get(lang)
-            if text is None:
-                self.bad(value.line, f"{label}{key}.{lang}", "missing language")
-                ok = False
-            elif not isinstance(text, str) or not text.strip():
-                self.bad(value.line_of(lang), f"{label}{key}.{lang}", "empty text")
-                ok = False
-        return LoEn(value["lo"].strip(), value["en"].strip()) if ok else None
+        return LoEn(texts["lo"], texts["en"])
 
     def location(self, raw: LineDict, label: str, approximate: bool) -> Location | None:
         value = raw.get("location")

@@ -7,6 +7,7 @@ confirm the number.
 
 from __future__ import annotations
 
+from bot.core.callbacks import Centres, HelpAbroad, Hotlines, InProvince, Menu, PlaceOnMap
 from bot.core.centres import (
     Directory,
     Place,
@@ -83,7 +84,7 @@ def _km(km: float) -> str:
 def _map_buttons(places: list[Place], lang: str) -> tuple[tuple[Button, ...], ...]:
     _ = translator(lang)
     return tuple(
-        (Button(_("🗺 Map: {name}", name=p.name[lang])[:60], f"v:{p.id}"),)
+        (Button(_("🗺 Map: {name}", name=p.name[lang])[:60], PlaceOnMap(p.id)),)
         for p in places
         if p.location is not None and not p.location.approximate
     )
@@ -108,8 +109,10 @@ class WhereToGo:
         rows = []
         provinces = list(self.directory.provinces)
         for i in range(0, len(provinces), 2):
-            rows.append(tuple(Button(p.name[lang][:30], f"p:{p.id}") for p in provinces[i : i + 2]))
-        rows.append((Button(_("☎️ Hotlines"), "h"), Button(_("☰ Menu"), "m")))
+            rows.append(
+                tuple(Button(p.name[lang][:30], InProvince(p.id)) for p in provinces[i : i + 2])
+            )
+        rows.append((Button(_("☎️ Hotlines"), Hotlines()), Button(_("☰ Menu"), Menu())))
         choose = Reply(_("Choose your province:"), buttons=tuple(rows))
         return Turn([ask, choose])
 
@@ -132,7 +135,10 @@ class WhereToGo:
         return Turn(
             [
                 Reply(_("The nearest places:"), remove_keyboard=True),
-                Reply(text, buttons=(*_map_buttons(places, lang), (Button(_("☎️ Hotlines"), "h"),))),
+                Reply(
+                    text,
+                    buttons=(*_map_buttons(places, lang), (Button(_("☎️ Hotlines"), Hotlines()),)),
+                ),
             ]
         )
 
@@ -158,7 +164,7 @@ class WhereToGo:
                     remove_keyboard=lat is not None,
                     buttons=(
                         *_map_buttons([m for m, _km in missions], lang),
-                        (Button(_("☰ Menu"), "m"),),
+                        (Button(_("☰ Menu"), Menu()),),
                     ),
                 )
             ]
@@ -179,7 +185,7 @@ class WhereToGo:
                     title=prov.name[lang],
                     buttons=(
                         *_map_buttons(places, lang),
-                        (Button(_("☎️ Hotlines"), "h"), Button(_("☰ Menu"), "m")),
+                        (Button(_("☎️ Hotlines"), Hotlines()), Button(_("☰ Menu"), Menu())),
                     ),
                 )
             ]
@@ -219,10 +225,15 @@ class WhereToGo:
             )
         )
         rows = tuple(
-            (Button(_(COUNTRY_NAMES[c]), f"ha:{c}"),) for c in ("TH", "KR", "JP") if c in countries
+            (Button(_(COUNTRY_NAMES[c]), HelpAbroad(c)),)
+            for c in ("TH", "KR", "JP")
+            if c in countries
         )
         return Reply(
             "\n\n".join(parts),
             title=_("Hotlines"),
-            buttons=(*rows, (Button(_("📍 Service centres"), "ctr"), Button(_("☰ Menu"), "m"))),
+            buttons=(
+                *rows,
+                (Button(_("📍 Service centres"), Centres()), Button(_("☰ Menu"), Menu())),
+            ),
         )

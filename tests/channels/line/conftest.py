@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.line.client import LineClient
 from bot.channels.line.handler import LineBot
 from bot.storage.db import Store, connect
@@ -25,7 +25,7 @@ def fake_line():
 class LineChat:
     """One LINE user talking to the bot; `say`/`tap` return the messages sent since."""
 
-    def __init__(self, bot: LineBot, fake: FakeLine, services: Services):
+    def __init__(self, bot: LineBot, fake: FakeLine, services: Runtime):
         self.bot, self.fake, self.services = bot, fake, services
         self.user = line_id()
         self._seen = 0
@@ -69,7 +69,7 @@ def quick(messages: list[dict]) -> dict[str, str]:
 
 @pytest.fixture
 async def line_chat(fake_line, loaded, tmp_path):
-    services = Services(
+    services = Runtime(
         loaded,
         Store(connect(tmp_path / "line.sqlite3")),
         clock=lambda: 1_000_000.0,

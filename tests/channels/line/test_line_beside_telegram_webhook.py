@@ -7,7 +7,7 @@ import socket
 
 import httpx
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.telegram.app import build_application
 from bot.channels.telegram.webhook import SECRET_HEADER
 from bot.cli.run import run_with_line
@@ -26,7 +26,7 @@ def _free_port() -> int:
 
 
 async def test_one_server_serves_telegram_and_line(fake_api, fake_line, loaded, tmp_path):
-    services = Services(loaded, Store(connect(tmp_path / "db.sqlite3")))
+    services = Runtime(loaded, Store(connect(tmp_path / "db.sqlite3")))
     port = _free_port()
     settings = Settings(
         token=fake_api.token,

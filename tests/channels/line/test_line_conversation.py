@@ -7,6 +7,7 @@ import pytest
 from linebot.v3.exceptions import InvalidSignatureError
 
 from bot.channels.line.render import render_turn
+from bot.core.callbacks import Answer, Category
 from bot.core.dialogue import Button, Reply, Turn
 from bot.i18n import translator
 from tests.channels.line.conftest import quick, text_of
@@ -47,11 +48,13 @@ async def test_menu_buttons_fit_line_limits_and_open_topics(line_chat):
 
 
 def test_long_button_lists_are_paged_within_13_quick_replies():
-    buttons = tuple((Button(f"Topic number {i} with a long title", f"f:{i}"),) for i in range(30))
+    buttons = tuple(
+        (Button(f"Topic number {i} with a long title", Answer(str(i))),) for i in range(30)
+    )
     turn = Turn([Reply("Choose a topic:", buttons=buttons)])
     seen = set()
     for page in range(3):
-        message = render_turn(turn, "en", origin="c:big", page=page).messages[-1]
+        message = render_turn(turn, "en", origin=Category("big"), page=page).messages[-1]
         items = message.quick_reply.items
         assert len(items) <= 13 and all(len(i.action.label) <= 20 for i in items)
         assert "Topic number" in message.text  # cut labels are listed whole

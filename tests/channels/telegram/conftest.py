@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from telegram import Update
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.telegram.app import build_application
 from bot.config import Settings
 from bot.storage.db import Store, connect
@@ -95,9 +95,7 @@ class Harness:
 
 async def make_harness(fake, loaded, db_path: Path, clock=time.time, rng=None):
     """The real Application over the fake; `clock` and `rng` go to the app at construction."""
-    services = Services(
-        loaded, Store(connect(db_path)), frozenset({ADMIN_ID}), clock=clock, rng=rng
-    )
+    services = Runtime(loaded, Store(connect(db_path)), frozenset({ADMIN_ID}), clock=clock, rng=rng)
     settings = Settings(token=fake.token, db_path=db_path, admin_ids=frozenset({ADMIN_ID}))
     app = build_application(settings, services, request=FakeRequest(fake), rate_limit=False)
     await app.initialize()

@@ -54,7 +54,7 @@ async def test_non_admin_is_refused_every_admin_command(admin_bot, command):
 
 @pytest.mark.parametrize(
     "data", ["ad:e:kr-eps", "ad:q:en:kr-eps", "ad:a:en:kr-eps", "ad:r:kr-eps", "ad:ok:1",
-             "ad:ma:0123456789:kr-eps", "ad:mn:0123456789"],
+             "ad:ma:0123456789:kr-eps", "ad:mu:0123456789:kr-eps", "ad:mn:0123456789"],
 )  # fmt: skip
 async def test_non_admin_pressing_an_admin_button_changes_nothing(admin_bot, data):
     update = admin_bot.fake.push_callback(USER, data, check_buttons=False)
@@ -348,12 +348,33 @@ async def test_missed_questions_are_grouped_counted_and_added_in_one_tap(admin_b
     buttons = [b["callback_data"] for row in dubai["reply_markup"]["inline_keyboard"] for b in row]
     add = next(d for d in buttons if d.startswith("ad:ma:"))
     target = add.rsplit(":", 1)[1]
-    preview = await admin_bot.press(ADMIN_ID, add, message_id=dubai["message_id"])
+    asked = await admin_bot.press(ADMIN_ID, add, message_id=dubai["message_id"])
+    assert "Send the question as it should be added" in asked
+    preview = await admin_bot.click(ADMIN_ID, "Use as is")
     assert "Save this change?" in preview
     await _confirm(admin_bot)
     assert admin_bot.services.dialogue.matcher.match("how to get a job in dubai").id == target
     again = await admin_bot.say(ADMIN_ID, "/missed")
     assert "×3" not in again and "blorp zzz" in again
+
+
+async def test_missed_question_with_a_phone_number_is_added_as_the_admin_rewrote_it(admin_bot):
+    """Issue 13: a /missed question went into the overlay and the audit log as typed."""
+    await admin_bot.say(USER, "somchai from savannakhet job in dubai call 020 5555 1234")
+    await admin_bot.say(ADMIN_ID, "/missed")
+    add = next(d for d in admin_bot.button_data(ADMIN_ID) if d.startswith("ad:ma:"))
+    asked = await admin_bot.press(ADMIN_ID, add)
+    assert "Send the question as it should be added" in asked and "phone number" in asked
+    assert "Save this change?" not in asked
+    preview = await admin_bot.say(ADMIN_ID, "my passport is kept by someone")
+    assert "Add the question “my passport is kept by someone”" in preview
+    assert "Saved as change #1" in await _confirm(admin_bot)
+    overlay = (admin_bot.root / "overlay.yaml").read_text(encoding="utf-8")
+    audit = " ".join(f"{c['summary']} {c['new_value']}" for c in _changes(admin_bot))
+    for kept in (overlay, audit):
+        assert "my passport is kept by someone" in kept
+        assert "5555" not in kept and "somchai" not in kept.lower()
+        assert "savannakhet" not in kept.lower()
 
 
 async def test_missed_new_entry_starts_from_the_question(admin_bot):
@@ -362,6 +383,7 @@ async def test_missed_new_entry_starts_from_the_question(admin_bot):
     new = next(d for d in admin_bot.button_data(ADMIN_ID) if d.startswith("ad:mn:"))
     text = await admin_bot.press(ADMIN_ID, new)
     assert "- blorp zzz" in text and "Copy the template" in text
+    assert "take out names, phone numbers" in text
 
 
 async def test_stats_match_the_recorded_events(admin_bot):

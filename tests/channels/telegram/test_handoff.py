@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.telegram.app import build_application
 from bot.channels.telegram.handlers import guard
 from bot.config import Settings
@@ -36,7 +36,7 @@ class Clock:
 async def make_talk_harness(fake, loaded, db_path, *, forum: bool, clock: Clock, chat=GROUP):
     fake.make_group(GROUP, forum=forum)
     store = Store(connect(db_path), clock=clock)
-    services = Services(loaded, store, frozenset({ADMIN_ID}), clock=clock)
+    services = Runtime(loaded, store, frozenset({ADMIN_ID}), clock=clock)
     settings = Settings(
         token=fake.token,
         db_path=db_path,

@@ -1,5 +1,6 @@
-"""The webhook under hostile requests (issue #13, finding 8): the secret is checked before
-the body is read, a stalled body is cut off, a JSON body that is not an object is 400."""
+"""The webhook under hostile requests (issue #13, findings 8 and 11): the secret is checked
+before the body is read, a stalled body is cut off, a JSON body that is not an object is
+400, connections past the limit are refused."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import socket
 import httpx
 import pytest
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.telegram import webhook
 from bot.channels.telegram.app import build_application
 from bot.channels.telegram.webhook import SECRET_HEADER, serve_webhook
@@ -30,7 +31,19 @@ def _free_port() -> int:
 @pytest.fixture
 async def server(fake_api, loaded, tmp_path, monkeypatch):
     monkeypatch.setattr(webhook, "BODY_TIMEOUT_S", 1.0, raising=False)
-    services = Services(loaded, Store(connect(tmp_path / "db.sqlite3")))
+    async for port in _serve(fake_api, loaded, tmp_path):
+        yield port
+
+
+@pytest.fixture
+async def server_limited(fake_api, loaded, tmp_path, monkeypatch):
+    monkeypatch.setattr(webhook, "MAX_CONNECTIONS", 3, raising=False)
+    async for port in _serve(fake_api, loaded, tmp_path):
+        yield port
+
+
+async def _serve(fake_api, loaded, tmp_path):
+    services = Runtime(loaded, Store(connect(tmp_path / "db.sqlite3")))
     app = build_application(Settings(token=fake_api.token), services,
                             request=FakeRequest(fake_api), rate_limit=False)  # fmt: skip
     port, stop = _free_port(), asyncio.Event()
@@ -87,3 +100,27 @@ async def test_json_that_is_not_an_object_is_400(server, body):
         r = await client.post(f"http://127.0.0.1:{server}/telegram", content=body,
                               headers={SECRET_HEADER: SECRET})  # fmt: skip
     assert r.status_code == 400
+
+
+async def _health(port: int) -> int:
+    async with httpx.AsyncClient() as client:
+        return (await client.get(f"http://127.0.0.1:{port}/health", timeout=5)).status_code
+
+
+async def test_connections_past_the_limit_are_refused_until_some_close(server_limited):
+    port = server_limited
+    held = [await asyncio.open_connection("127.0.0.1", port) for _ in range(3)]
+    await asyncio.sleep(0.2)  # the server has taken them
+    answer = await _raw(port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", b"")
+    assert answer.startswith(b"HTTP/1.1 503"), answer
+    for _reader, writer in held[:1]:
+        writer.close()
+    await asyncio.sleep(0.2)
+    assert await _health(port) == 200
+    for _reader, writer in held[1:]:
+        writer.close()
+
+
+async def test_telegram_is_asked_for_a_bounded_number_of_connections(server, fake_api):
+    (call,) = fake_api.sent(method="setWebhook")
+    assert int(call.params["max_connections"]) == webhook.TELEGRAM_CONNECTIONS

@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.telegram.app import build_application
 from bot.config import Settings
 from bot.storage.db import Store, connect
@@ -49,6 +49,14 @@ async def answer(bot: Harness, user: int, right: bool = True, poll: dict | None 
 
 def polls_to(bot: Harness, user: int) -> list[dict]:
     return [c for c in bot.fake.sent(user, "sendPoll")]
+
+
+async def choose_name(bot: Harness, user: int, name: str) -> None:
+    """Tap ✏️ under the join message, type the name, confirm it."""
+    assert "Type the name" in await bot.click(user, "✏️ Set my leaderboard name")
+    shown = name.strip()
+    assert f"Show “{shown}” on the leaderboard?" in await bot.say(user, name)
+    assert f"On the leaderboard you are: {shown}" in await bot.click(user, "✅ Yes")
 
 
 def db(bot: Harness):
@@ -168,9 +176,11 @@ async def test_event_with_participants_leaderboard_ties_end_and_export(bot):
     for u in (a, b, c, d, e):
         text = await bot.say(u, f"/start ev_{code}")
         assert "You joined “Vientiane job fair”" in text
-    assert "Noy" in await bot.say(a, "Noy")
-    await bot.press(b, "qa:1")
-    assert "Kham" in await bot.say(c, "  Kham  ")
+    await choose_name(bot, a, "Noy")
+    await bot.click(b, "✏️ Set my leaderboard name")
+    assert "Show “Boss” on the leaderboard?" in await bot.say(b, "Boss")
+    assert "Participant 2" in await bot.click(b, "❌ Stay anonymous")
+    await choose_name(bot, c, "  Kham  ")
     # the status shows who joined
     assert "Participants: 5" in await bot.say(ADMIN_ID, "/event")
 
@@ -256,13 +266,38 @@ async def test_join_by_code_names_and_questions_go_to_the_faq(bot):
     # a question is not taken as a name
     text = await bot.say(EN, "How much does it cost to go to Korea?")
     assert "On the leaderboard" not in text
-    assert "On the leaderboard you are: Somchai" in await bot.say(EN, "Somchai")
+    await choose_name(bot, EN, "Somchai")
+
+
+async def test_text_after_joining_is_a_question_and_a_name_needs_a_tap_and_a_yes(bot):
+    """Issue 13: "how much korea visa cost" typed after joining became the public name."""
+    code = await new_event(bot, "2 Pakse", group=False)
+    await bot.say(EN, f"/start ev_{code}")
+    offered = bot.button_labels(EN)
+    text = await bot.say(EN, "how much korea visa cost")
+    assert "leaderboard" not in text  # an answer from the FAQ, not a name
+    name = db(bot).execute("SELECT name FROM quiz_participants WHERE user_id = ?", (EN,))
+    assert name.fetchone()[0] is None
+    assert db(bot).execute("SELECT COUNT(*) FROM asked").fetchone()[0] == 1
+    assert offered == ["✏️ Set my leaderboard name"]
+    # /name, a name, then ❌: nothing stored; ✏️ and ✅: stored
+    assert "Type the name" in await bot.say(EN, "/name")
+    assert "Show “Somchai 020 5555 1234” on the leaderboard?" in await bot.say(
+        EN, "Somchai 020 5555 1234"
+    )
+    assert bot.button_labels(EN) == ["✅ Yes", "✏️ Change", "❌ Stay anonymous"]
+    assert all(len(d.encode()) <= 64 for d in bot.button_data(EN))
+    assert "Participant 1" in await bot.click(EN, "❌ Stay anonymous")
+    await bot.say(EN, "/name Noy")
+    assert "On the leaderboard you are: Noy" in await bot.click(EN, "✅ Yes")
+    rows = db(bot).execute("SELECT name FROM quiz_participants").fetchall()
+    assert [r[0] for r in rows] == ["Noy"]
 
 
 async def test_only_facilitators_run_events(bot, fake_api, loaded, tmp_path):
     assert "Only facilitators" in await bot.say(EN, "/event new Test")
-    # BOT_FACILITATOR_IDS (Services.facilitator_ids) may run events too
-    services = Services(
+    # BOT_FACILITATOR_IDS (Runtime.facilitator_ids) may run events too
+    services = Runtime(
         loaded, Store(connect(tmp_path / "f.sqlite3")), frozenset({ADMIN_ID}), frozenset({EN})
     )
     settings = Settings(token=fake_api.token, admin_ids=frozenset({ADMIN_ID}))
@@ -315,7 +350,7 @@ async def test_a_restarted_bot_carries_on_with_the_event(fake_api, loaded, tmp_p
     code = await new_event(first, "3 Restart day")
     for u in (401, 402):
         await first.say(u, f"/start ev_{code}")
-    await first.say(401, "Noy")
+    await choose_name(first, 401, "Noy")
     await first.say(ADMIN_ID, "/event next")
     await answer(first, 401)
     await first.app.shutdown()

@@ -3,6 +3,7 @@
 import pytest
 
 from bot.channels.telegram.render import MAX_MESSAGE, inline_button, keyboard, to_html_messages
+from bot.core.callbacks import Answer
 from bot.core.dialogue import Button, Reply
 
 
@@ -30,8 +31,8 @@ def test_one_huge_paragraph_is_cut_hard():
 
 def test_callback_data_over_64_bytes_is_refused():
     with pytest.raises(ValueError):
-        inline_button(Button("x", "f:" + "ລ" * 30))
-    assert inline_button(Button("x", "f:" + "a" * 62)).callback_data
+        inline_button(Button("x", Answer("ລ" * 30)))
+    assert inline_button(Button("x", Answer("a" * 62))).callback_data
 
 
 def test_every_callback_of_real_content_fits(content):

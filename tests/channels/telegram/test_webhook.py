@@ -8,7 +8,7 @@ import socket
 
 import httpx
 
-from bot.app.runtime import Services
+from bot.app.runtime import Runtime
 from bot.channels.telegram.app import build_application
 from bot.channels.telegram.webhook import SECRET_HEADER, serve_webhook
 from bot.config import Settings
@@ -25,7 +25,7 @@ def _free_port() -> int:
 
 
 async def test_webhook_accepts_right_secret_refuses_others(fake_api, loaded, tmp_path):
-    services = Services(loaded, Store(connect(tmp_path / "db.sqlite3")))
+    services = Runtime(loaded, Store(connect(tmp_path / "db.sqlite3")))
     settings = Settings(token=fake_api.token)
     app = build_application(settings, services, request=FakeRequest(fake_api), rate_limit=False)
     port = _free_port()

@@ -15,8 +15,6 @@ from telegram import BotCommand, BotCommandScopeChat, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
@@ -24,8 +22,9 @@ from telegram.ext import (
 
 from bot.app.admin_flow import AdminFlow, Chart, Out
 from bot.app.editor import ContentEditor
-from bot.channels.telegram.handlers.common import send_turn, services, user_lang
+from bot.channels.telegram.handlers.common import command_handler, send_turn, services, user_lang
 from bot.core.admin import replies as ui
+from bot.core.callbacks import AdminButton
 from bot.core.dialogue_types import Reply, Turn
 from bot.i18n import N_, translator
 
@@ -64,10 +63,10 @@ def register(app: Application) -> None:
     admins = app.bot_data["services"].admin_ids
     names = [c for c, _d in ADMIN_COMMANDS if c != "cancel"]
     # everyone reaches these: non-admins are refused politely
-    app.add_handler(CommandHandler(names, command))
+    app.add_handler(command_handler(names, command))
     # /cancel only means something to an admin in an edit; others get the usual help
-    app.add_handler(CommandHandler("cancel", command, filters=filters.User(user_id=admins)))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^ad:"))
+    app.add_handler(command_handler("cancel", command, filters=filters.User(user_id=admins)))
+    # the ad: buttons come through the one button handler (handlers/conversation.py)
     # an admin's answer to "send the new question/answer/entry": before free text
     private = filters.ChatType.PRIVATE & filters.UpdateType.MESSAGE
     yaml_file = filters.Document.FileExtension("yaml") | filters.Document.FileExtension("yml")
@@ -127,7 +126,7 @@ async def command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await _send(update, context, await asyncio.to_thread(_flow(context).command, user, name, arg, lang))  # fmt: skip
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: AdminButton) -> None:
     query = update.callback_query
     lang = user_lang(update, context)
     if not _is_admin(update, context):
@@ -135,7 +134,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     await query.answer()
     user = update.effective_user.id
-    await _send(update, context, await asyncio.to_thread(_flow(context).button, user, query.data or "", lang))  # fmt: skip
+    await _send(update, context, await asyncio.to_thread(_flow(context).button, user, pressed, lang))  # fmt: skip
 
 
 async def incoming(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

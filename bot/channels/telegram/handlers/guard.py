@@ -1,5 +1,6 @@
-"""Runs before every other handler: one log line per update, the flood limit,
-and noticing that a chat which had blocked the bot is reachable again."""
+"""Runs before every other handler: one log line per update, the flood limit (counted when
+the update arrived, updates.py: here the "slow down" reply), and noticing that a chat which
+had blocked the bot is reachable again."""
 
 from __future__ import annotations
 
@@ -32,11 +33,11 @@ async def guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         chat.type if chat else "-",
     )
     user = update.effective_user
-    if user is None or update.inline_query is not None:
+    if user is None:
         return
-    if chat is not None and chat.id == services(context).handoff.chat_id:
-        return  # counsellors answering many cases are staff: never flood-limited
-    verdict = context.bot_data["flood"].check(user.id)
+    # counted on arrival (updates.ArrivalFlood; the counsellors' group is never limited);
+    # inline queries have their own limit
+    verdict = context.bot_data["flood"].verdict(update)
     if verdict == "ok":
         if chat is not None and update.message is not None:
             store = services(context).store

@@ -17,18 +17,17 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError, TimedOut
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     filters,
 )
 
 from bot.app.handoff import HandoffService
-from bot.channels.telegram.handlers.common import send_turn, services, user_lang
+from bot.channels.telegram.handlers.common import command_handler, send_turn, services, user_lang
 from bot.channels.telegram.render import keyboard, to_html_messages
 from bot.channels.telegram.resilience import with_retry
 from bot.core import handoff as core
+from bot.core.callbacks import TalkButton, TalkConsent, TalkDecline, TalkStop
 from bot.core.dialogue_types import Turn
 
 log = logging.getLogger("bot.handoff")
@@ -50,23 +49,24 @@ class _InCase(filters.MessageFilter):
 def register(app: Application) -> None:
     handoff = app.bot_data["services"].handoff
     private = filters.ChatType.PRIVATE
-    app.add_handler(CommandHandler("talk", talk))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^talk"))
+    app.add_handler(command_handler("talk", talk))
+    # its buttons (talk, talk:ok:<country>, talk:no, talk:stop) come through the one button
+    # handler (handlers/conversation.py) to button() below
     if not handoff.enabled:
         return  # /talk says it is not available; nothing else changes
     group = filters.Chat(handoff.chat_id)
     message = filters.UpdateType.MESSAGE
     # the counsellors' group first: its messages are never questions for the bot
-    app.add_handler(CommandHandler("close", close, filters=group))
+    app.add_handler(command_handler("close", close, filters=group))
     app.add_handler(MessageHandler(group & message & ~filters.COMMAND, from_counsellors))
-    app.add_handler(CommandHandler("stop", stop, filters=private))
+    app.add_handler(command_handler("stop", stop, filters=private))
     # before the general /forget: close the case and drop its mapping too
-    app.add_handler(CommandHandler("forget", forget, filters=private))
+    app.add_handler(command_handler("forget", forget, filters=private))
     # a user with an open case: everything but commands goes to the counsellors
     # (before the FAQ, location and "I read text" handlers)
     relay = private & message & ~filters.COMMAND & ~filters.StatusUpdate.ALL & _InCase(handoff)
     app.add_handler(MessageHandler(relay, from_user))
-    # closed cases are purged by the daily retention job (Services.purge_old_records)
+    # closed cases are purged by the daily retention job (Runtime.purge_old_records)
 
 
 def _handoff(context: ContextTypes.DEFAULT_TYPE) -> HandoffService:
@@ -81,16 +81,17 @@ async def talk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await send_turn(update, context, turn)
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: TalkButton) -> None:
+    """👤 Talk to a person, consent (with the country), no thanks, ⏹ Stop."""
     query = update.callback_query
     await query.answer()
-    chat, lang, data = update.effective_chat.id, user_lang(update, context), query.data or ""
+    chat, lang = update.effective_chat.id, user_lang(update, context)
     handoff = _handoff(context)
-    if data.startswith(core.TALK_OK):
-        await _open(update, context, data[len(core.TALK_OK) :])
-    elif data == core.TALK_NO:
+    if isinstance(pressed, TalkConsent):
+        await _open(update, context, pressed.country)
+    elif isinstance(pressed, TalkDecline):
         await send_turn(update, context, handoff.decline(lang))
-    elif data == "talk:stop":
+    elif isinstance(pressed, TalkStop):
         await stop(update, context)
     else:
         await send_turn(update, context, handoff.talk(chat, lang))

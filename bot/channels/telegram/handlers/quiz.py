@@ -15,8 +15,6 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import (
     Application,
-    CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
     MessageHandler,
     PollAnswerHandler,
@@ -36,9 +34,10 @@ from bot.app.quiz import (
     StatusLater,
     Timer,
 )
-from bot.channels.telegram.handlers.common import user_lang
+from bot.channels.telegram.handlers.common import command_handler, user_lang
 from bot.channels.telegram.render import keyboard, to_html_messages
 from bot.channels.telegram.resilience import with_retry
+from bot.core.callbacks import Quiz, QuizButton
 from bot.core.dialogue import Button, Reply
 from bot.core.quiz import SOLO_DEFAULT
 from bot.core.untrusted import parse_int
@@ -70,13 +69,18 @@ def register(app: Application) -> None:
     quiz = app.bot_data["quiz"] = make_service(app)
     private = filters.ChatType.PRIVATE
     # before the general /start: join links (ev_<code>) and the quiz link from groups
-    app.add_handler(CommandHandler("start", start, filters=filters.Regex(r"^/start\S* (ev_|quiz)")))
-    app.add_handler(CommandHandler("quiz", quiz_command))
-    app.add_handler(CommandHandler("join", join_command))
-    app.add_handler(CommandHandler("event", event_command))
-    app.add_handler(CallbackQueryHandler(button, pattern=r"^(q|qa:\d+)$"))
+    app.add_handler(
+        command_handler("start", start, filters=filters.Regex(r"^/start\S* (ev_|quiz)"))
+    )
+    app.add_handler(command_handler("quiz", quiz_command))
+    app.add_handler(command_handler("join", join_command))
+    app.add_handler(command_handler("event", event_command))
+    # its buttons (🎯 Quiz, ✏️ leaderboard name, ✅ Yes, ❌ Stay anonymous) come through the
+    # one button handler (handlers/conversation.py) to button() below
     app.add_handler(PollAnswerHandler(poll_answer))
-    # a participant's leaderboard name: before free text goes to the FAQ
+    # a participant's leaderboard name: /name, or the text typed after tapping ✏️ (only
+    # then), before free text goes to the FAQ
+    app.add_handler(command_handler("name", name_command, filters=private))
     name = filters.TEXT & ~filters.COMMAND & private & filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(name & _AwaitingName(quiz), name_text))
     if app.job_queue is not None:
@@ -137,18 +141,19 @@ async def event_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     await perform(context.application, outs)
 
 
-async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, pressed: QuizButton) -> None:
+    """🎯 Quiz / Play again (a solo round, in private); in an event, the leaderboard-name
+    buttons ✏️ Set my name / Change, ✅ Yes, ❌ Stay anonymous."""
     query = update.callback_query
     lang = user_lang(update, context)
     await query.answer()
-    if query.data == "q":
+    if isinstance(pressed, Quiz):
         if update.effective_chat and update.effective_chat.type != "private":
             await _to_private(update, context, lang, "quiz")
             return
         outs = _quiz(context).start_solo(update.effective_user.id, lang)
-    else:
-        event_id = parse_int(query.data[3:], 1)
-        outs = _quiz(context).stay_anonymous(update.effective_user.id, event_id) if event_id else []
+    else:  # the leaderboard name: ✏️, ✅ Yes, ❌ Stay anonymous
+        outs = _quiz(context).name_button(update.effective_user.id, pressed)
     await perform(context.application, outs)
 
 
@@ -157,6 +162,13 @@ async def poll_answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     if answer.user is None:  # voted as a chat: not one of our non-anonymous quiz polls
         return
     outs = _quiz(context).on_answer(answer.user.id, answer.poll_id, list(answer.option_ids))
+    await perform(context.application, outs)
+
+
+async def name_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/name: set the leaderboard name in the event joined last (asked, then confirmed)."""
+    arg = " ".join(context.args or [])
+    outs = _quiz(context).name_command(update.effective_user.id, user_lang(update, context), arg)
     await perform(context.application, outs)
 
 
