@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -234,11 +235,22 @@ def cmd_run(args: argparse.Namespace) -> int:
         return 0
     loop = asyncio.new_event_loop()  # run_polling goes on with this loop
     asyncio.set_event_loop(loop)
+    # SIGINT/SIGTERM while waiting for the network end the wait at once (a
+    # KeyboardInterrupt could be swallowed by the HTTP client and the backoff go on)
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
     try:
-        if not loop.run_until_complete(wait_for_telegram(app.bot)):  # no network yet: backoff
-            return 1
+        ready = loop.run_until_complete(wait_for_telegram(app.bot, stop=stop))
     except KeyboardInterrupt:  # stopped while waiting for the network
         return 0
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)  # run_polling sets its own
+    if stop.is_set():
+        return 0
+    if not ready:
+        return 1
     app.run_polling(allowed_updates=ALLOWED_UPDATES, drop_pending_updates=False, close_loop=False)
     return 0
 

@@ -9,6 +9,7 @@ A refused token is not a network problem: that stops at once with a clear line.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -26,11 +27,16 @@ async def wait_for_telegram(
     *,
     sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
     attempts: int | None = None,
+    stop: asyncio.Event | None = None,
 ) -> bool:
     """`bot.initialize()` (a getMe) until Telegram answers: True then; False when the
-    token is refused or `attempts` ran out. Safe to repeat: PTB's initialize is resumable."""
+    token is refused, `attempts` ran out or `stop` was set (SIGINT/SIGTERM while
+    waiting: the wait ends at once instead of sleeping out its backoff). Safe to
+    repeat: PTB's initialize is resumable."""
     delay, tried = FIRST_DELAY_S, 0
     while True:
+        if stop is not None and stop.is_set():
+            return False
         try:
             await bot.initialize()
         except InvalidToken:
@@ -42,7 +48,11 @@ async def wait_for_telegram(
                 log.error("cannot reach Telegram after %d attempts (%s)", tried, exc)
                 return False
             log.warning("cannot reach Telegram (%s); trying again in %.0f s", exc, delay)
-            await sleep(delay)
+            if stop is None:
+                await sleep(delay)
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), delay)
             delay = min(MAX_DELAY_S, delay * 2)
         else:
             if tried:

@@ -148,7 +148,9 @@ async def serve_webhook(
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError, RuntimeError):  # not the main thread (tests)
             loop.add_signal_handler(sig, stop.set)
-    if not await wait_for_telegram(app.bot):  # no network yet: one line per try, backoff
+    if not await wait_for_telegram(app.bot, stop=stop):  # no network yet: backoff
+        if stop.is_set():
+            return
         raise SystemExit(1)
     await app.initialize()
     if app.post_init:

@@ -82,3 +82,27 @@ def test_run_without_network_keeps_trying_without_tracebacks(tmp_path):
             proc.kill()
     assert "Traceback" not in out, out
     assert sum("cannot reach Telegram" in ln for ln in out.splitlines()) >= 2
+
+
+async def test_a_stop_signal_ends_the_wait_for_the_network_at_once():
+    """SIGINT while waiting: no more attempts, no backoff slept out (the process test
+    above timed out under load when a KeyboardInterrupt was lost and the backoff went on)."""
+    import asyncio
+
+    from telegram.error import NetworkError
+
+    from bot.channels.telegram.startup import wait_for_telegram
+
+    stop = asyncio.Event()
+    tries = []
+
+    class Offline:
+        async def initialize(self):
+            tries.append(1)
+            stop.set()  # the signal arrives during the first attempt
+            raise NetworkError("no route")
+
+    started = asyncio.get_running_loop().time()
+    assert await wait_for_telegram(Offline(), stop=stop) is False
+    assert tries == [1]
+    assert asyncio.get_running_loop().time() - started < 0.9  # not the 1 s first delay
