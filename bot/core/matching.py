@@ -19,6 +19,7 @@ import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
@@ -83,6 +84,11 @@ class Match:
 STRIP_COUNTRIES = True
 
 
+# fold() of content texts (variants) only, never of people's questions: an admin's
+# edit or a reload rebuilds the index from mostly the same variants
+_content_key = lru_cache(maxsize=1 << 16)(fold)
+
+
 def _match_tokens(key: str) -> list[str]:
     """Distinct matching tokens of a folded text; country names out (the country is
     its own signal) unless nothing else is left."""
@@ -92,6 +98,14 @@ def _match_tokens(key: str) -> list[str]:
         if rest:
             return rest
     return toks
+
+
+@lru_cache(maxsize=1 << 16)
+def _content_features(key: str) -> tuple[str, dict[str, float]]:
+    """A content text's (fold()ed) token string and features, cached like _content_key:
+    the index reads them and never changes them."""
+    toks = _match_tokens(key)
+    return " ".join(toks), _features(toks)
 
 
 def _features(toks: list[str]) -> dict[str, float]:
@@ -145,13 +159,12 @@ class Index:
             seen: set[str] = set()
             merged: dict[str, float] = defaultdict(float)
             words: dict[str, float] = defaultdict(float)
-            for _lang, text in e.variants():
-                toks = _match_tokens(fold(text))
-                joined = " ".join(toks)
-                if not toks or joined in seen:
+            folded = [_content_key(text) for _lang, text in e.variants()]
+            for key in folded:
+                joined, feats = _content_features(key)
+                if not joined or joined in seen:
                     continue
                 seen.add(joined)
-                feats = _features(toks)
                 self.variant_entry.append(ei)
                 self.variant_text.append(joined)
                 variant_feats.append(feats)
@@ -162,7 +175,7 @@ class Index:
             self._nb_counts.append(dict(words))
             entry_feats.append({f: 1.0 + math.log(n) for f, n in merged.items()})
             self.entry_vocab.append(frozenset(merged))
-            self.entry_places.append(places_in(" ".join(t for _l, t in e.variants())))
+            self.entry_places.append(places_in(" ".join(folded), folded=True))
         # IDF by entry: a token in every entry's variants carries no information.
         n_entries = max(len(self.entry_ids), 1)
         df: dict[str, int] = {f: 0 for feats in entry_feats for f in feats}
