@@ -32,6 +32,13 @@ MIN_VARIANTS = 3
 # Where in a migrant's journey an entry belongs (docs/CONTENT.md topic map).
 STAGES = ("before", "working", "return", "trouble")
 
+
+def stage_order(entry: Entry) -> int:
+    """Sort key for the journey's order: before going, while working, coming back,
+    trouble; entries without a stage last."""
+    return STAGES.index(entry.stage) if entry.stage in STAGES else len(STAGES)
+
+
 REQUIRED = (
     "id", "category", "title", "questions", "summary", "answer", "related", "sources", "reviewed",
 )  # fmt: skip

@@ -35,7 +35,7 @@ from bot.core.callbacks import (
 )
 from bot.core.centres import find_province
 from bot.core.centres.replies import WhereToGo
-from bot.core.content import STAGES, Content, Entry
+from bot.core.content import Content, Entry, stage_order
 from bot.core.context import Context, follow_up_country, next_country
 from bot.core.dialogue_types import Button, Event, Reply, Turn, Venue
 from bot.core.handoff import talk_button
@@ -64,10 +64,6 @@ CATEGORY_LABELS = {
     "centres": N_("📍 Service centres"),
     "help": N_("☎️ Hotlines"),
 }
-
-
-def _stage_order(entry: Entry) -> int:
-    return STAGES.index(entry.stage) if entry.stage in STAGES else len(STAGES)
 
 
 class Dialogue:
@@ -360,7 +356,7 @@ class Dialogue:
     def category_reply(self, category: str, lang: str) -> Reply:
         _ = translator(lang)
         # the journey's order: before going, while working, coming back, trouble
-        entries = sorted(self.content.in_category(category), key=_stage_order)
+        entries = sorted(self.content.in_category(category), key=stage_order)
         rows = tuple((Button(e.title[lang], Answer(e.id)),) for e in entries)
         label = _(CATEGORY_LABELS[category]) if category in CATEGORY_LABELS else category
         return Reply(_("Choose a topic:"), title=label, buttons=(*rows, *self._menu_row(lang)))

@@ -18,12 +18,12 @@ from __future__ import annotations
 import heapq
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from bot.core.content import STAGES, Content
+from bot.core.content import Content, stage_order
 from bot.core.text import (
     countries_in,
     fold,
@@ -39,8 +39,8 @@ from bot.core.text import (
 ANSWER_MIN = 38.0  # best entry at least this ...
 ANSWER_GAP = 4.0  # ... and this far ahead of the runner-up entry -> answer
 COVER_MIN = 0.45  # ... and covering at least this share of the question's information
-SUGGEST_MIN = 30.0
-COVER_SUGGEST = 0.3  # below ANSWER_MIN, an entry covering less than this is not offered  # plausible: offer the top entries as choices
+SUGGEST_MIN = 30.0  # plausible: offer the top entries as choices
+COVER_SUGGEST = 0.3  # below ANSWER_MIN, an entry covering less than this is not offered
 SUGGEST_WITHIN = 18.0  # a suggestion must be within this many points of the best
 MAX_SUGGESTIONS = 3
 
@@ -81,23 +81,22 @@ class Match:
     ranked: tuple[tuple[str, float], ...] = ()  # top entries with scores, for admins and tests
 
 
-STRIP_COUNTRIES = True
-
-
 # fold() of content texts (variants) only, never of people's questions: an admin's
 # edit or a reload rebuilds the index from mostly the same variants
 _content_key = lru_cache(maxsize=1 << 16)(fold)
 
 
 def _match_tokens(key: str) -> list[str]:
-    """Distinct matching tokens of a folded text; country names out (the country is
-    its own signal) unless nothing else is left."""
+    """Distinct matching tokens of a folded text (a token counts once however often it
+    is repeated: "hello " * 40); country names out (the country is its own signal)
+    unless nothing else is left."""
     toks = list(dict.fromkeys(tokens(key, folded=True)))
-    if STRIP_COUNTRIES:
-        rest = without_countries(toks)
-        if rest:
-            return rest
-    return toks
+    return without_countries(toks) or toks
+
+
+def _destinations(named: frozenset[str], country: str | None) -> frozenset[str]:
+    """The countries a question is about: those it names, else the conversation's."""
+    return named or frozenset([country] if country else [])
 
 
 @lru_cache(maxsize=1 << 16)
@@ -202,7 +201,10 @@ class Index:
         """Entries with their score, best first. `country`: the destination to assume
         when the question names none (a follow-up in a conversation about it)."""
         key = fold(question[:MAX_QUERY_CHARS])
-        # a token counts once however often it is repeated ("hello " * 40)
+        return self._scores(key, _destinations(countries_in(key, folded=True), country))
+
+    def _scores(self, key: str, named: frozenset[str]) -> list[tuple[str, float]]:
+        """entry_scores() of a fold()ed question about the countries `named`."""
         toks = _match_tokens(key)
         if not toks:
             return []
@@ -236,7 +238,6 @@ class Index:
             ei = self.variant_entry[vi]
             if s > best.get(ei, -1.0):
                 best[ei] = s
-        named = countries_in(key, folded=True) or frozenset([country] if country else [])
         scored = {}
         for ei, s in best.items():
             s = W_VARIANT * s + W_ENTRY * 100.0 * min(entry_cos.get(ei, 0.0), 1.0)
@@ -275,8 +276,7 @@ class Index:
     def says_more_than_a_country(self, key: str) -> bool:
         """Does the (folded) question have a word with information besides a country
         name? "work korea" has not ("work" is in most entries); "korea visa" has."""
-        toks = list(dict.fromkeys(tokens(key, folded=True)))
-        rest = without_countries(toks)
+        rest = without_countries(tokens(key, folded=True))
         return any(self.idf.get(t, self.idf_unknown) >= INFORMATIVE_IDF for t in rest)
 
     def coverage(self, question: str, entry_id: str, country: str | None = None) -> float:
@@ -288,14 +288,17 @@ class Index:
         of its character 3-grams (typos). A question about something the entry does
         not talk about leaves heavy tokens uncovered, however similar the rest is.
         """
-        ei = self._entry_pos.get(entry_id)
         key = fold(question[:MAX_QUERY_CHARS])
+        return self._coverage(key, entry_id, _destinations(countries_in(key, folded=True), country))
+
+    def _coverage(self, key: str, entry_id: str, named: frozenset[str]) -> float:
+        """coverage() of a fold()ed question about the countries `named`."""
+        ei = self._entry_pos.get(entry_id)
         toks = _match_tokens(key)
         if ei is None or not toks:
             return 0.0
         # a place the entry never names (Malaysia, Taiwan) or another destination
         # country: the entry is about somewhere else, whatever the words share
-        named = countries_in(key, folded=True) or frozenset([country] if country else [])
         if self.entry_country[ei] and (
             (named and self.entry_country[ei] not in named)
             or (not named and names_laos(key, folded=True))
@@ -380,38 +383,36 @@ class Matcher:
         self._overview: dict[str, tuple[str, ...]] = defaultdict(tuple)
         for country in {e.country for e in content.entries if e.country}:
             entries = [e for e in content.entries if e.country == country]
-            entries.sort(key=lambda e: STAGES.index(e.stage) if e.stage in STAGES else len(STAGES))
+            entries.sort(key=stage_order)
             self._overview[country] = tuple(e.id for e in entries[:MAX_SUGGESTIONS])
 
     def match(self, question: str, country: str | None = None) -> Match:
         """`country`: the destination to assume when the question names none."""
-        key = fold(question[:MAX_QUERY_CHARS])
+        key = fold(question[:MAX_QUERY_CHARS])  # once: every step below reads this key
         named = countries_in(key, folded=True)
         if len(named) == 1 and not self.index.says_more_than_a_country(key):
             # "Korea", "work japan": no question yet; offer the country's first topics
             ids = self._overview[next(iter(named))]
-            return Match(None, 0.0, "suggest", ids, ids[0] if ids else None)
-        ranked = self.index.entry_scores(question, country)
+            return Match(None, 0.0, "suggest" if ids else "none", ids, ids[0] if ids else None)
+        where = _destinations(named, country)
+        ranked = self.index._scores(key, where)
         if not ranked:
             return decide(ranked)
-        m = decide(ranked, self.index.coverage(question, ranked[0][0], country))
-        if m.decision == "answer" and repetitive(question):
+        m = decide(ranked, self.index._coverage(key, ranked[0][0], where))
+        if m.decision == "answer" and repetitive(key, folded=True):
             # "MOU MOU MOU ...": a word typed over and over is not a question
-            m = Match(None, m.score, "suggest", (m.id, *m.suggestions), m.best, m.ranked)
-        where = named or frozenset([country] if country else [])
+            m = replace(m, id=None, decision="suggest", suggestions=(m.id, *m.suggestions))
         if m.decision == "answer" and not where and self._other_country_close(m):
             # "how do I change employer?" naming no country: Thailand, Korea and Japan
             # each have an entry; ask which one by offering them, never pick one
-            m = Match(None, m.score, "suggest", tuple(i for i, _s in m.ranked), m.best, m.ranked)
+            m = replace(m, id=None, decision="suggest", suggestions=tuple(i for i, _s in m.ranked))
         if where:
             # never offer the Thailand entry for a question about Korea
             by_id = self.content.by_id
             keep = tuple(i for i in m.suggestions if by_id[i].country in (None, *where))
             decision = "none" if m.decision == "suggest" and not keep else m.decision
-            m = Match(m.id, m.score, decision, keep, m.best, m.ranked)
-        if len(m.suggestions) > MAX_SUGGESTIONS:
-            m = Match(m.id, m.score, m.decision, m.suggestions[:MAX_SUGGESTIONS], m.best, m.ranked)
-        return m
+            m = replace(m, decision=decision, suggestions=keep)
+        return replace(m, suggestions=m.suggestions[:MAX_SUGGESTIONS])
 
     def _other_country_close(self, m: Match) -> bool:
         """Is an entry about another destination within COUNTRY_TIE points of the
@@ -431,7 +432,8 @@ REPEAT_MIN_WORDS = 6  # a message this long ...
 REPEAT_MAX_DISTINCT = 0.34  # ... whose distinct words are at most this share of its words
 
 
-def repetitive(question: str) -> bool:
-    """Is the message mostly one or two words repeated ("hello hello hello ...")?"""
-    toks = tokens(fold(question[:MAX_QUERY_CHARS]), folded=True)
+def repetitive(question: str, *, folded: bool = False) -> bool:
+    """Is the message mostly one or two words repeated ("hello hello hello ...")?
+    `folded=True` when the question is already fold()ed (and cut)."""
+    toks = tokens(question if folded else fold(question[:MAX_QUERY_CHARS]), folded=True)
     return len(toks) >= REPEAT_MIN_WORDS and len(set(toks)) <= REPEAT_MAX_DISTINCT * len(toks)

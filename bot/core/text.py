@@ -331,15 +331,22 @@ def segment(text: str) -> list[str]:
 
 
 # --- Destination countries named in a question ------------------------------------
-_COUNTRY_LATIN = {
-    "TH": {"thailand", "thai", "tai", "bangkok", "pattaya", "mou", "chonburi", "rayong",
-           "samutsakhon", "samutprakan", "chiangmai", "khonkaen", "udon", "nongkhai",
-           "phuket", "ayutthaya", "nakhon", "tailand", "thailan"},
+# the countries' names (also left out of the matching tokens, see without_countries) ...
+_COUNTRY_NAMES = {
+    "TH": {"thailand", "thai", "tailand", "thailan"},
     "KR": {"korea", "korean", "kaoli", "kaoly", "kaolee", "gaoli", "kauli", "koera", "korae",
-           "seoul", "eps", "topik", "busan", "incheon", "jeju", "gyeonggi", "kolea"},
-    "JP": {"japan", "japanese", "yipun", "nyipun", "yipoun", "jipun", "yeepoon", "japn",
-           "tokyo", "osaka", "titp", "ssw", "jft", "jlpt", "tokutei", "nagoya", "fukuoka",
-           "kyoto", "nihon", "ginou"},
+           "kolea"},
+    "JP": {"japan", "japanese", "yipun", "nyipun", "yipoun", "jipun", "yeepoon", "japn", "nihon"},
+}  # fmt: skip
+# ... and words that name the country too: cities, schemes (these stay matching tokens)
+_COUNTRY_LATIN = {
+    "TH": _COUNTRY_NAMES["TH"] | {"tai", "bangkok", "pattaya", "mou", "chonburi", "rayong",
+           "samutsakhon", "samutprakan", "chiangmai", "khonkaen", "udon", "nongkhai",
+           "phuket", "ayutthaya", "nakhon"},
+    "KR": _COUNTRY_NAMES["KR"] | {"seoul", "eps", "topik", "busan", "incheon", "jeju",
+           "gyeonggi"},
+    "JP": _COUNTRY_NAMES["JP"] | {"tokyo", "osaka", "titp", "ssw", "jft", "jlpt", "tokutei",
+           "nagoya", "fukuoka", "kyoto", "ginou"},
 }  # fmt: skip
 _COUNTRY_LAO = {
     "TH": ["ໄທ", "ບາງກອກ", "ຊົນບຸລິ", "ລະຍອງ"],
@@ -367,13 +374,8 @@ def countries_in(text: str, *, folded: bool = False) -> frozenset[str]:
 # question without them, so "Korea" in every Korea entry does not drown the words
 # that tell the Korea entries apart. Schemes (EPS, MOU, SSW) stay: they say more.
 _COUNTRY_TOKENS = frozenset(
-    stem_en(w)
-    for w in [
-        "thailand", "thai", "tailand", "thailan", "korea", "korean", "kaoli", "kaoly",
-        "kaolee", "gaoli", "kauli", "koera", "korae", "kolea", "japan", "japanese", "yipun",
-        "nyipun", "yipoun", "jipun", "yeepoon", "japn", "nihon", "south", "ໄທ",
-    ]
-)  # fmt: skip
+    stem_en(w) for names in _COUNTRY_NAMES.values() for w in [*names, "south"]
+) | frozenset(["ໄທ"])
 _COUNTRY_PAIRS = frozenset(
     [("ເກົາ", "ຫຼິ"), ("ເກົາ", "ລິ"), ("ຍິ", "ປຸນ"), ("ຢິ", "ປຸນ"), ("kao", "li"), ("yi", "pun"),
      ("ji", "pun"), ("nyi", "pun")]
