@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.core.content import Content, stage_order
 from bot.core.text import (
@@ -62,6 +63,8 @@ COVER_GRAMS = 0.6  # a typo'd token is covered when this share of its 3-grams is
 ANSWER_TEXT_CREDIT = 1.0  # a question word found only in the entry's answer text
 INFORMATIVE_IDF = 1.0  # a word in fewer than about a third of the entries says something
 MAX_QUERY_CHARS = 400  # a question longer than this is cut (a pasted message, not a question)
+TYPO_MIN_LEN = 5  # a Latin word the index does not know, this long or longer, ...
+TYPO_MAX_EDITS = 1  # ... is read as the one known word this many edits away ("documnets")
 # second opinion: a naive Bayes model of each entry's words (all its variants), asked
 # about the best few entries only; it knows which words one entry uses and its
 # neighbours do not (cost vs scheme, change job vs SSW), which similarity blurs
@@ -183,6 +186,8 @@ class Index:
                 df[f] += 1
         self.idf = {f: math.log((n_entries + 1) / (n + 0.5)) for f, n in df.items()}
         self.idf_unknown = math.log((n_entries + 1) / 0.5)  # a word no entry uses
+        # the Latin words of the variants, for reading a typo'd word as the word meant
+        self._latin = [f for f in self.idf if "a" <= f[0] <= "z" and len(f) >= TYPO_MIN_LEN - 1]
         self.postings, norms = _postings(variant_feats, self.idf)
         self.entry_postings, _ = _postings(entry_feats, self.idf)
         self._entry_pos = {eid: i for i, eid in enumerate(self.entry_ids)}
@@ -203,9 +208,25 @@ class Index:
         key = fold(question[:MAX_QUERY_CHARS])
         return self._scores(key, _destinations(countries_in(key, folded=True), country))
 
+    def _question_tokens(self, key: str) -> list[str]:
+        """The matching tokens of a fold()ed question, a Latin word the index does not
+        know replaced by the one known word a typo away: "documnets" -> "document",
+        "emploer" -> "employer". Two candidates as close: left as typed (no guess)."""
+        toks = _match_tokens(key)
+        out = []
+        for t in toks:
+            if len(t) >= TYPO_MIN_LEN and t not in self.idf and "a" <= t[0] <= "z":
+                near = process.extract(
+                    t, self._latin, scorer=OSA.distance, score_cutoff=TYPO_MAX_EDITS, limit=3
+                )
+                if len(near) == 1 or (len(near) > 1 and near[0][1] < near[1][1]):
+                    t = near[0][0]
+            out.append(t)
+        return list(dict.fromkeys(out))
+
     def _scores(self, key: str, named: frozenset[str]) -> list[tuple[str, float]]:
         """entry_scores() of a fold()ed question about the countries `named`."""
-        toks = _match_tokens(key)
+        toks = self._question_tokens(key)
         if not toks:
             return []
         all_feats = _features(toks)
@@ -294,7 +315,7 @@ class Index:
     def _coverage(self, key: str, entry_id: str, named: frozenset[str]) -> float:
         """coverage() of a fold()ed question about the countries `named`."""
         ei = self._entry_pos.get(entry_id)
-        toks = _match_tokens(key)
+        toks = self._question_tokens(key)
         if ei is None or not toks:
             return 0.0
         # a place the entry never names (Malaysia, Taiwan) or another destination

@@ -348,11 +348,23 @@ _COUNTRY_LATIN = {
     "JP": _COUNTRY_NAMES["JP"] | {"tokyo", "osaka", "titp", "ssw", "jft", "jlpt", "tokutei",
            "nagoya", "fukuoka", "kyoto", "ginou"},
 }  # fmt: skip
-_COUNTRY_LAO = {
-    "TH": ["ໄທ", "ບາງກອກ", "ຊົນບຸລິ", "ລະຍອງ"],
-    "KR": ["ເກົາຫຼ", "ໂຊລ", "ເຊອລ", "ເກົາລ", "ເກົາຫລ"],
-    "JP": ["ຍິປຸນ", "ຢິປຸນ", "ໂຕກຽວ", "ໂຕກິໂອ", "ໂອຊາກາ"],
-}
+_COUNTRY_LAO = {  # in Lao and Thai script; compared fold()ed (no tone marks)
+    "TH": ["ໄທ", "ບາງກອກ", "ກຸງເທບ", "ຊົນບຸລິ", "ລະຍອງ", "ຂອນແກ່ນ", "ອຸດອນ", "ໜອງຄາຍ",
+           "ພັດທະຍາ", "ພູເກັດ", "ສະມຸດສາຄອນ", "ສະມຸດປາການ", "ມະຫາໄຊ", "ຊຽງໃໝ່",
+           "กรุงเทพ", "ขอนแก่น", "อุดร", "หนองคาย", "พัทยา", "ภูเก็ต", "สมุทรสาคร",
+           "สมุทรปราการ", "มหาชัย", "เชียงใหม่", "ชลบุรี", "ระยอง"],
+    "KR": ["ເກົາຫຼ", "ໂຊລ", "ເຊອລ", "ເກົາລ", "ເກົາຫລ", "ປູຊານ", "ບູຊານ", "ອິນຊອນ", "ເຊຈູ",
+           "ແດກູ", "ปูซาน", "อินชอน", "เชจู"],
+    "JP": ["ຍິປຸນ", "ຢິປຸນ", "ໂຕກຽວ", "ໂຕກິໂອ", "ໂອຊາກາ", "ນາໂກຢາ", "ຟຸກຸໂອກະ", "ຟູກູໂອກາ",
+           "ກຽວໂຕ", "ກິວໂຕ", "โตเกียว", "โอซาก้า", "นาโกย่า", "ฟุกุโอกะ", "เกียวโต"],
+}  # fmt: skip
+# (not ໂຊນ for Seoul: it is also the Lao word for "zone")
+
+
+@lru_cache(maxsize=1)
+def _country_lao() -> tuple[tuple[str, frozenset[str]], ...]:
+    """_COUNTRY_LAO fold()ed, as questions are: Thai script in Lao letters, no tone marks."""
+    return tuple((c, frozenset(fold(n) for n in names)) for c, names in _COUNTRY_LAO.items())
 
 
 def countries_in(text: str, *, folded: bool = False) -> frozenset[str]:
@@ -365,7 +377,7 @@ def countries_in(text: str, *, folded: bool = False) -> frozenset[str]:
     for country, names in _COUNTRY_LATIN.items():
         if any(w in names for w in words) or any(len(n) >= 5 and n in joined for n in names):
             found.add(country)
-    found |= {c for c, names in _COUNTRY_LAO.items() if any(n in key for n in names)}
+    found |= {c for c, names in _country_lao() if any(n in key for n in names)}
     return frozenset(found)
 
 

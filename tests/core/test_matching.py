@@ -205,3 +205,37 @@ def test_a_question_naming_no_country_is_not_answered_for_one(matcher, question)
 def test_a_question_naming_its_scheme_is_answered_for_that_country(matcher):
     assert matcher.match("What is the Specified Skilled Worker visa?").id == "jp-ssw"
     assert matcher.match("change employer in korea").id == "kr-change-workplace"
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("how do I chnage employer in korea", "how do I change employer in korea"),
+        ("what documnets do I need for the MOU", "what documents do I need for the MOU"),
+        (
+            "how to get the pension refnud when leaving korea",
+            "how to get the pension refund when leaving korea",
+        ),
+    ],
+)
+def test_a_typo_in_a_long_word_gets_the_answer_of_the_word_meant(matcher, typed, meant):
+    right = matcher.match(meant)
+    assert right.decision == "answer", right.ranked
+    got = matcher.match(typed)
+    assert (got.decision, got.id) == ("answer", right.id), got.ranked
+
+
+def test_a_word_two_known_words_are_a_typo_away_from_is_left_as_typed(matcher):
+    """No guess between two words: "wirk" could be "work" or "wire"; a long unknown word
+    with no known word one edit away stays unknown (it says the question is off-topic)."""
+    index = matcher.index
+    assert index._question_tokens("documnets") == ["document"]
+    assert index._question_tokens("zzqxvbnmk") == ["zzqxvbnmk"]
+    known = [w for w in index._latin if len(w) >= 5]
+    twins = [(a, b) for a in known[:400] for b in known[:400] if a < b and len(a) == len(b)
+             and sum(x != y for x, y in zip(a, b, strict=True)) == 1]  # fmt: skip
+    a, b = twins[0]  # two known words one letter apart: a blend of them is ambiguous
+    blend = next(
+        a[:i] + "q" + a[i + 1 :] for i in range(len(a)) if a[i] != b[i]
+    )  # one edit from both
+    assert index._question_tokens(blend) == [blend]

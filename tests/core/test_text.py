@@ -123,6 +123,15 @@ def test_language_of(text, lang):
         ("ໄປຍີ່ປຸ່ນ", {"JP"}),
         ("ไปทำงานประเทศไทย", {"TH"}),
         ("Lao embassy in Seoul", {"KR"}),
+        # a city names its country, in Lao or Thai script, with or without tone marks
+        ("ກົງສຸນລາວຢູ່ຂອນແກ່ນ", {"TH"}),
+        ("ກົງສຸນລາວຢູຂອນແກນ", {"TH"}),
+        ("ฉันทำงานที่มหาชัย", {"TH"}),
+        ("ເຮັດວຽກຢູ່ປູຊານ", {"KR"}),
+        ("ทำงานที่นาโกย่า", {"JP"}),
+        ("ເຮັດວຽກຢູ່ນາໂກຢາ", {"JP"}),
+        ("ເຂດໂຊນເສດຖະກິດ", set()),  # ໂຊນ is "zone" too: not Seoul
+        ("ນະຄອນຫຼວງວຽງຈັນ", set()),
         ("job scam", set()),
     ],
 )
