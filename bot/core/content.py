@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.core.errors import ContentError, Problem
 from bot.core.schema import LANGS, VARIANT_LANGS, Record
-from bot.core.text import fold
+from bot.core.text import fold_content
 from bot.core.yamlsrc import LineDict, LineList, load_yaml, parse_yaml
 
 CATEGORIES = ("thailand", "korea", "japan", "fraud", "centres", "help", "preparing")
@@ -334,7 +334,7 @@ def _parse_entry(raw: LineDict, name: str, stem: str) -> tuple[Entry | None, lis
                     if not isinstance(item, str) or not item.strip():
                         bad(f"questions.{lang}[{j}]", "empty question variant", line)
                         continue
-                    key = fold(item)
+                    key = fold_content(item)
                     if not key.strip():
                         bad(f"questions.{lang}[{j}]", "variant has no letters", line)
                         continue

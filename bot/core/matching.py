@@ -28,6 +28,7 @@ from bot.core.content import Content, stage_order
 from bot.core.text import (
     countries_in,
     fold,
+    fold_content,
     is_romanised,
     names_laos,
     phonetic,
@@ -84,11 +85,6 @@ class Match:
     ranked: tuple[tuple[str, float], ...] = ()  # top entries with scores, for admins and tests
 
 
-# fold() of content texts (variants) only, never of people's questions: an admin's
-# edit or a reload rebuilds the index from mostly the same variants
-_content_key = lru_cache(maxsize=1 << 16)(fold)
-
-
 def _match_tokens(key: str) -> list[str]:
     """Distinct matching tokens of a folded text (a token counts once however often it
     is repeated: "hello " * 40); country names out (the country is its own signal)
@@ -104,7 +100,7 @@ def _destinations(named: frozenset[str], country: str | None) -> frozenset[str]:
 
 @lru_cache(maxsize=1 << 16)
 def _content_features(key: str) -> tuple[str, dict[str, float]]:
-    """A content text's (fold()ed) token string and features, cached like _content_key:
+    """A content text's (fold()ed) token string and features, cached like fold_content:
     the index reads them and never changes them."""
     toks = _match_tokens(key)
     return " ".join(toks), _features(toks)
@@ -161,7 +157,7 @@ class Index:
             seen: set[str] = set()
             merged: dict[str, float] = defaultdict(float)
             words: dict[str, float] = defaultdict(float)
-            folded = [_content_key(text) for _lang, text in e.variants()]
+            folded = [fold_content(text) for _lang, text in e.variants()]
             for key in folded:
                 joined, feats = _content_features(key)
                 if not joined or joined in seen:

@@ -100,6 +100,12 @@ def fold(text: str) -> str:
     return _RE_LAO_SPACE.sub("", key)
 
 
+# fold() of content texts only (FAQ variants), never of people's questions, which are
+# not kept in memory: every load checks ~4,500 variants and every index build reads
+# them, mostly the same texts each time (a reload, an admin's preview)
+fold_content = lru_cache(maxsize=1 << 16)(fold)
+
+
 # --- Segmentation ----------------------------------------------------------------
 def lao_syllables(run: str) -> list[str]:
     """Split a run of Lao letters (spaces removed) into syllables.
