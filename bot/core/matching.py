@@ -34,6 +34,7 @@ from bot.core.text import (
     phonetic,
     places_in,
     tokens,
+    without_cities,
     without_countries,
 )
 
@@ -311,7 +312,8 @@ class Index:
     def _coverage(self, key: str, entry_id: str, named: frozenset[str]) -> float:
         """coverage() of a fold()ed question about the countries `named`."""
         ei = self._entry_pos.get(entry_id)
-        toks = self._question_tokens(key)
+        # a city the question names says where (the country), not what it asks
+        toks = self._question_tokens(without_cities(key)) or self._question_tokens(key)
         if ei is None or not toks:
             return 0.0
         # a place the entry never names (Malaysia, Taiwan) or another destination

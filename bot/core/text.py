@@ -344,26 +344,35 @@ _COUNTRY_NAMES = {
            "kolea"},
     "JP": {"japan", "japanese", "yipun", "nyipun", "yipoun", "jipun", "yeepoon", "japn", "nihon"},
 }  # fmt: skip
-# ... and words that name the country too: cities, schemes (these stay matching tokens)
+# ... and words that name the country too: cities (_CITIES_*), schemes; these stay
+# matching tokens (a city says where, so coverage leaves it out: without_cities)
+_CITIES_LATIN = {
+    "TH": {"bangkok", "pattaya", "chonburi", "rayong", "samutsakhon", "samutprakan",
+           "chiangmai", "khonkaen", "udon", "nongkhai", "phuket", "ayutthaya"},
+    "KR": {"seoul", "busan", "incheon", "jeju", "gyeonggi"},
+    "JP": {"tokyo", "osaka", "nagoya", "fukuoka", "kyoto"},
+}  # fmt: skip
 _COUNTRY_LATIN = {
-    "TH": _COUNTRY_NAMES["TH"] | {"tai", "bangkok", "pattaya", "mou", "chonburi", "rayong",
-           "samutsakhon", "samutprakan", "chiangmai", "khonkaen", "udon", "nongkhai",
-           "phuket", "ayutthaya", "nakhon"},
-    "KR": _COUNTRY_NAMES["KR"] | {"seoul", "eps", "topik", "busan", "incheon", "jeju",
-           "gyeonggi"},
-    "JP": _COUNTRY_NAMES["JP"] | {"tokyo", "osaka", "titp", "ssw", "jft", "jlpt", "tokutei",
-           "nagoya", "fukuoka", "kyoto", "ginou"},
+    "TH": _COUNTRY_NAMES["TH"] | _CITIES_LATIN["TH"] | {"tai", "mou", "nakhon"},
+    "KR": _COUNTRY_NAMES["KR"] | _CITIES_LATIN["KR"] | {"eps", "topik"},
+    "JP": _COUNTRY_NAMES["JP"] | _CITIES_LATIN["JP"] | {"titp", "ssw", "jft", "jlpt", "tokutei",
+                                                      "ginou"},
 }  # fmt: skip
-_COUNTRY_LAO = {  # in Lao and Thai script; compared fold()ed (no tone marks)
-    "TH": ["ໄທ", "ບາງກອກ", "ກຸງເທບ", "ຊົນບຸລິ", "ລະຍອງ", "ຂອນແກ່ນ", "ອຸດອນ", "ໜອງຄາຍ",
-           "ພັດທະຍາ", "ພູເກັດ", "ສະມຸດສາຄອນ", "ສະມຸດປາການ", "ມະຫາໄຊ", "ຊຽງໃໝ່",
-           "กรุงเทพ", "ขอนแก่น", "อุดร", "หนองคาย", "พัทยา", "ภูเก็ต", "สมุทรสาคร",
-           "สมุทรปราการ", "มหาชัย", "เชียงใหม่", "ชลบุรี", "ระยอง"],
-    "KR": ["ເກົາຫຼ", "ໂຊລ", "ເຊອລ", "ເກົາລ", "ເກົາຫລ", "ປູຊານ", "ບູຊານ", "ອິນຊອນ", "ເຊຈູ",
-           "ແດກູ", "ปูซาน", "อินชอน", "เชจู"],
-    "JP": ["ຍິປຸນ", "ຢິປຸນ", "ໂຕກຽວ", "ໂຕກິໂອ", "ໂອຊາກາ", "ນາໂກຢາ", "ຟຸກຸໂອກະ", "ຟູກູໂອກາ",
-           "ກຽວໂຕ", "ກິວໂຕ", "โตเกียว", "โอซาก้า", "นาโกย่า", "ฟุกุโอกะ", "เกียวโต"],
+_CITIES_LAO = {  # in Lao and Thai script; compared fold()ed (no tone marks)
+    "TH": ["ບາງກອກ", "ກຸງເທບ", "ຊົນບຸລິ", "ລະຍອງ", "ຂອນແກ່ນ", "ອຸດອນ", "ໜອງຄາຍ", "ພັດທະຍາ",
+           "ພູເກັດ", "ສະມຸດສາຄອນ", "ສະມຸດປາການ", "ມະຫາໄຊ", "ຊຽງໃໝ່", "กรุงเทพ", "ขอนแก่น",
+           "อุดร", "หนองคาย", "พัทยา", "ภูเก็ต", "สมุทรสาคร", "สมุทรปราการ", "มหาชัย",
+           "เชียงใหม่", "ชลบุรี", "ระยอง"],
+    "KR": ["ໂຊລ", "ເຊອລ", "ປູຊານ", "ບູຊານ", "ອິນຊອນ", "ເຊຈູ", "ແດກູ", "ปูซาน", "อินชอน",
+           "เชจู"],
+    "JP": ["ໂຕກຽວ", "ໂຕກິໂອ", "ໂອຊາກາ", "ນາໂກຢາ", "ຟຸກຸໂອກະ", "ຟູກູໂອກາ", "ກຽວໂຕ", "ກິວໂຕ",
+           "โตเกียว", "โอซาก้า", "นาโกย่า", "ฟุกุโอกะ", "เกียวโต"],
 }  # fmt: skip
+_COUNTRY_LAO = {
+    "TH": ["ໄທ", *_CITIES_LAO["TH"]],
+    "KR": ["ເກົາຫຼ", "ເກົາລ", "ເກົາຫລ", *_CITIES_LAO["KR"]],
+    "JP": ["ຍິປຸນ", "ຢິປຸນ", *_CITIES_LAO["JP"]],
+}
 # (not ໂຊນ for Seoul: it is also the Lao word for "zone")
 
 
@@ -371,6 +380,21 @@ _COUNTRY_LAO = {  # in Lao and Thai script; compared fold()ed (no tone marks)
 def _country_lao() -> tuple[tuple[str, frozenset[str]], ...]:
     """_COUNTRY_LAO fold()ed, as questions are: Thai script in Lao letters, no tone marks."""
     return tuple((c, frozenset(fold(n) for n in names)) for c, names in _COUNTRY_LAO.items())
+
+
+@lru_cache(maxsize=1)
+def _city_keys() -> tuple[frozenset[str], re.Pattern[str]]:
+    latin = frozenset(w for names in _CITIES_LATIN.values() for w in names)
+    lao = {fold(n) for names in _CITIES_LAO.values() for n in names}
+    return latin, re.compile("|".join(sorted(map(re.escape, lao), key=len, reverse=True)))
+
+
+def without_cities(key: str) -> str:
+    """A fold()ed question without the destination cities it names (Bangkok, ຂອນແກ່ນ,
+    โซล, Osaka): the city says where (countries_in), not what is asked."""
+    latin, lao = _city_keys()
+    key = lao.sub(" ", key)
+    return " ".join(w for w in key.split(" ") if w not in latin)
 
 
 def countries_in(text: str, *, folded: bool = False) -> frozenset[str]:
@@ -787,6 +811,34 @@ _THAI_WORDS = {
     "ได้": "ໄດ້",
     "ฉัน": "ຂ້ອຍ",
     "ผม": "ຂ້ອຍ",
+    # silent อ before ย (Lao writes ຢ), and common words Lao says or spells otherwise
+    "อยู่": "ຢູ່",
+    "อยาก": "ຢາກ",
+    "อย่า": "ຢ່າ",
+    "ใคร": "ໃຜ",
+    "หรือ": "ຫຼື",
+    "ปัญหา": "ບັນຫາ",
+    "กี่": "ຈັກ",
+    "ครั้ง": "ເທື່ອ",
+    "ครบ": "ຄົບ",
+    "เฉพาะ": "ສະເພາະ",
+    "ระดับ": "ລະດັບ",
+    "ระบบ": "ລະບົບ",
+    "ราคา": "ລາຄາ",
+    "รถ": "ລົດ",
+    "เมื่อไหร่": "ເມື່ອໃດ",
+    "เมื่อไร": "ເມື່ອໃດ",
+    "ทำไม": "ເປັນຫຍັງ",
+    "โรงพยาบาล": "ໂຮງໝໍ",
+    "หมอ": "ໝໍ",
+    "ภรรยา": "ເມຍ",
+    "สามี": "ຜົວ",
+    "ครอบครัว": "ຄອບຄົວ",
+    "ตำรวจ": "ຕຳຫຼວດ",
+    "โดน": "ຖືກ",
+    "ถูก": "ຖືກ",
+    "สิทธิ": "ສິດ",
+    "ขอบคุณ": "ຂອບໃຈ",
 }
 _THAI_WORDS_RE = re.compile("|".join(sorted(map(re.escape, _THAI_WORDS), key=len, reverse=True)))
 
@@ -814,6 +866,21 @@ _THAI_DEP = set("ะัาำิีึืุู็่้๊๋์")
 _THAI_LEAD = set("เแโใไ")
 
 
+def _open_o(text: str, j: int) -> bool:
+    """Does the syllable end before text[j] (a vowel อ just before it is open, -อ)?
+    Yes at the end, before a non-Thai character, a leading vowel, or a consonant that
+    starts the next syllable (followed by a vowel, a tone mark, or ว + vowel)."""
+    if j >= len(text) or text[j] not in _THAI_CONS:
+        return True
+    nxt = text[j + 1] if j + 1 < len(text) else ""
+    after = text[j + 2] if j + 2 < len(text) else ""
+    return (
+        nxt in _THAI_DEP
+        or (text[j] == "ว" and nxt in _THAI_DEP)
+        or (text[j] != "ว" and nxt == "ว" and after in _THAI_DEP)
+    )
+
+
 def thai_to_lao(text: str) -> str:
     """Convert Thai script to Lao script, well enough for matching.
 
@@ -835,11 +902,17 @@ def thai_to_lao(text: str) -> str:
         nxt = text[i + 1] if i + 1 < n else ""
         if ch in _THAI_CONS:
             prev = text[i - 1] if i else ""
-            starts_syllable = (nxt in _THAI_DEP and nxt not in "่้๊๋") or (
-                nxt in "่้๊๋" and (i + 2 < n and text[i + 2] in _THAI_DEP)
-            )
+            after = text[i + 2] if i + 2 < n else ""
+            # a tone mark sits on a syllable's first consonant, never on a final one
+            # (ลาป่วย: ป starts a syllable); so does ว + vowel after it (ขอ|ความ)
+            starts_syllable = nxt in _THAI_DEP or (nxt == "ว" and after in _THAI_DEP)
             if state == "bare" and prev == "ห" and ch in "งญนมยรลว":
                 out.append(_THAI_CONS[ch])  # ห-cluster: หมา, หนัง
+                continue
+            if state == "bare" and ch == "อ" and not starts_syllable and _open_o(text, i + 1):
+                # -อ ending a syllable is Lao ໍ, written before the tone mark: ต่อ -> ຕໍ່
+                out.insert(len(out) - (out[-1] in TONES), "ໍ")
+                state = "closed"
                 continue
             if state == "bare" and ch in "อว" and not starts_syllable and nxt:
                 out.append(_THAI_CONS[ch])  # อ/ว as a vowel letter: บอก, กวด

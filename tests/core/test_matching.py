@@ -239,3 +239,26 @@ def test_a_word_two_known_words_are_a_typo_away_from_is_left_as_typed(matcher):
         a[:i] + "q" + a[i + 1 :] for i in range(len(a)) if a[i] != b[i]
     )  # one edit from both
     assert index._question_tokens(blend) == [blend]
+
+
+@pytest.mark.parametrize(
+    ("thai", "lao"),
+    [
+        ("ทำงานที่เกาหลีอยากเปลี่ยนนายจ้าง ต้องทำยังไง", "ເຮັດວຽກຢູ່ເກົາຫຼີ ຢາກປ່ຽນນາຍຈ້າງ ຕ້ອງເຮັດແນວໃດ"),
+        ("อยู่ญี่ปุ่นป่วย ลาป่วยได้เงินไหม", "ຢູ່ຍີ່ປຸ່ນເຈັບປ່ວຍ ລາປ່ວຍໄດ້ເງິນບໍ່"),
+    ],
+)
+def test_a_question_in_thai_script_gets_the_answer_of_the_same_in_lao(matcher, thai, lao):
+    want = matcher.match(lao)
+    assert want.decision == "answer", want.ranked
+    got = matcher.match(thai)
+    assert (got.decision, got.id) == ("answer", want.id), got.ranked
+
+
+@pytest.mark.parametrize(
+    "question", ["ค่ารถจากเวียงจันทน์ไปกรุงเทพเท่าไหร่", "ລົດເມ ວຽງຈັນ ໄປ ບາງກອກ ລາຄາເທົ່າໃດ"]
+)
+def test_a_question_whose_only_match_is_a_city_is_not_answered(matcher, question):
+    """The bus fare to Bangkok is not the Lao embassy in Bangkok: the city tells the
+    country; what is asked must be covered by the entry for an answer."""
+    assert matcher.match(question).decision != "answer"

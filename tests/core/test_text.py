@@ -13,6 +13,7 @@ from bot.core.text import (
     segment,
     thai_to_lao,
     tokens,
+    without_cities,
     without_countries,
 )
 
@@ -94,6 +95,22 @@ def test_tokens_drop_english_stop_words_and_stem():
         ("แรงงาน", "ແຮງງານ"),
         ("สะหวันนะเขต", "ສະຫວັນນະເຂດ"),
         ("เมือง", "ເມືອງ"),
+        # a consonant under a tone mark starts a syllable, it is never a final
+        ("ลาป่วย", "ລາປ່ວຍ"),
+        ("ปีเปลี่ยน", "ປີປ່ຽນ"),
+        # -อ ending a syllable is Lao ໍ; อ before a final stays
+        ("ต่ออายุ", "ຕໍ່ອາຍຸ"),
+        ("ขอความ", "ຂໍຄວາມ"),
+        ("พ่อแม่", "ພໍ່ແມ່"),
+        ("ก่อน", "ກ່ອນ"),
+        ("ของ", "ຂອງ"),
+        ("บอก", "ບອກ"),
+        # silent อ before ย, and words Lao says otherwise
+        ("อยู่ขอนแก่น", "ຢູ່ຂອນແກ່ນ"),
+        ("อยากรู้", "ຢາກຮູ້"),
+        ("ติดต่อใคร", "ຕິດຕໍ່ໃຜ"),
+        ("มีปัญหา", "ມີບັນຫາ"),
+        ("ถูกจับ", "ຖືກຈັບ"),
     ],
 )
 def test_thai_script_converts_to_lao(thai, lao):
@@ -137,6 +154,22 @@ def test_language_of(text, lang):
 )
 def test_countries_in(text, countries):
     assert countries_in(text) == countries
+
+
+@pytest.mark.parametrize(
+    ("text", "left"),
+    [
+        ("lao embassy in bangkok", "lao embassy in"),
+        (
+            "ສະຖານທູດລາວຢູ່ບາງກອກ",
+            "ສະຖານທູດລາວຢູ່ ",
+        ),
+        ("ค่ารถไปกรุงเทพ", "ຄ່າລົດໄປ "),
+        ("work in korea", "work in korea"),  # countries are left to without_countries
+    ],
+)
+def test_without_cities_leaves_out_the_cities_a_question_names(text, left):
+    assert without_cities(fold(text)) == fold(left) + (" " if left.endswith(" ") else "")
 
 
 @pytest.mark.parametrize(
