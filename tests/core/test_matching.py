@@ -262,3 +262,10 @@ def test_a_question_whose_only_match_is_a_city_is_not_answered(matcher, question
     """The bus fare to Bangkok is not the Lao embassy in Bangkok: the city tells the
     country; what is asked must be covered by the entry for an answer."""
     assert matcher.match(question).decision != "answer"
+
+
+def test_a_contraction_does_not_hide_the_question(matcher):
+    plain = matcher.match("my employer in korea did not pay me for two months, who can help")
+    typed = matcher.match("my employer in korea didn't pay me for two months, who can help")
+    assert plain.ranked[0][0] == typed.ranked[0][0]
+    assert typed.ranked[0][1] >= plain.ranked[0][1] - 1.0, (plain.ranked, typed.ranked)

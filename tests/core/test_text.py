@@ -83,6 +83,16 @@ def test_tokens_drop_english_stop_words_and_stem():
 
 
 @pytest.mark.parametrize(
+    "typed",
+    ["my boss didn't pay", "my boss didnt pay", "I'm sure my boss won't pay", "my boss dont pay"],
+)
+def test_contractions_leave_no_word_behind(typed):
+    """What is left of "didn't" or "I'm" is no word an entry uses: as a token it weighed
+    more than every real word of the question."""
+    assert set(tokens(typed)) <= set(tokens("sure boss pay"))
+
+
+@pytest.mark.parametrize(
     ("thai", "lao"),
     [
         ("ทำงานที่ประเทศไทย", "ເຮັດວຽກທີ່ປະເທດໄທ"),
