@@ -214,10 +214,12 @@ class Index:
         for t in toks:
             if len(t) >= TYPO_MIN_LEN and t not in self.idf and "a" <= t[0] <= "z":
                 near = process.extract(
-                    t, self._latin, scorer=OSA.distance, score_cutoff=TYPO_MAX_EDITS, limit=3
+                    t, self._latin, scorer=OSA.distance, score_cutoff=TYPO_MAX_EDITS, limit=5
                 )
-                if len(near) == 1 or (len(near) > 1 and near[0][1] < near[1][1]):
-                    t = near[0][0]
+                closest = [w for w, d, _ in near if d == near[0][1]] if near else []
+                # one word, or spellings of one word ("passport", "pasport"): the commonest
+                if closest and len({phonetic(w) for w in closest}) == 1:
+                    t = min(closest, key=lambda w: (self.idf[w], w))
             out.append(t)
         return list(dict.fromkeys(out))
 

@@ -280,6 +280,16 @@ EN_STOP = frozenset(
         "cant",
         "wont",
         "youre",
+        "hasnt",
+        "havent",
+        "hadnt",
+        "wasnt",
+        "werent",
+        "arent",
+        "couldnt",
+        "wouldnt",
+        "shouldnt",
+        "doing",
     ]
 )
 

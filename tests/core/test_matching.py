@@ -230,6 +230,8 @@ def test_a_word_two_known_words_are_a_typo_away_from_is_left_as_typed(matcher):
     with no known word one edit away stays unknown (it says the question is off-topic)."""
     index = matcher.index
     assert index._question_tokens("documnets") == ["document"]
+    # spellings of one word are one candidate ("passport", and a variant's "pasport")
+    assert index._question_tokens("passort") == ["passport"]
     assert index._question_tokens("zzqxvbnmk") == ["zzqxvbnmk"]
     known = [w for w in index._latin if len(w) >= 5]
     twins = [(a, b) for a in known[:400] for b in known[:400] if a < b and len(a) == len(b)
