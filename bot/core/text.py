@@ -156,6 +156,13 @@ def lao_syllables(run: str) -> list[str]:
 
 
 _RE_TOKEN = re.compile(f"[{LAO_RANGE}]+|[a-z]+|[0-9]+")
+# "won't" is "will not", "can't" "can not", any other "n't" "not" (' ’ ‘), and typed
+# without the apostrophe too ("didnt")
+_RE_NOT = re.compile(r"\b(?:(won)|(can)|([a-z]+))['’‘]t\b")
+_NOT_WORDS = frozenset(
+    ["dont", "didnt", "doesnt", "isnt", "cant", "wont", "hasnt", "havent", "hadnt", "wasnt",
+     "werent", "arent", "couldnt", "wouldnt", "shouldnt"]
+)  # fmt: skip
 
 EN_STOP = frozenset(
     [
@@ -266,29 +273,13 @@ EN_STOP = frozenset(
         "wasn",
         "weren",
         "aren",
-        "won",
         "couldn",
         "wouldn",
         "shouldn",
         "hasn",
         "haven",
         "hadn",
-        "dont",
-        "didnt",
-        "doesnt",
-        "isnt",
-        "cant",
-        "wont",
         "youre",
-        "hasnt",
-        "havent",
-        "hadnt",
-        "wasnt",
-        "werent",
-        "arent",
-        "couldnt",
-        "wouldnt",
-        "shouldnt",
         "doing",
     ]
 )
@@ -345,17 +336,30 @@ def _latin_token(word: str) -> str:
     return stem_en(word)
 
 
+def _not(m: re.Match[str]) -> str:
+    if m.group(1):
+        return "will not"
+    if m.group(2):
+        return "can not"
+    word = m.group(3)
+    return (word[:-1] if word.endswith("n") else word) + " not"
+
+
 def tokens(text: str, *, folded: bool = False) -> list[str]:
     """Matching tokens: Lao syllables, Latin words (stop words out, stemmed)
     and numbers (the matcher adds phonetic keys of Latin words as features). `folded=True` when text is already fold()ed."""
     key = text if folded else fold(text)
+    if "t" in key:
+        key = _RE_NOT.sub(_not, key)
     out: list[str] = []
     for m in _RE_TOKEN.finditer(key):
         tok = m.group()
         if tok[0] in "0123456789":
             out.append(tok)
         elif "a" <= tok[0] <= "z":
-            if tok not in EN_STOP:
+            if tok in _NOT_WORDS:
+                out.append("not")
+            elif tok not in EN_STOP:
                 out.append(_latin_token(tok))
         else:
             out.extend(lao_syllables(tok))
