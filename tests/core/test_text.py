@@ -93,8 +93,8 @@ def test_tokens_drop_english_stop_words_and_stem():
     ],
 )
 def test_contractions_are_read_as_not(typed):
-    """"didn't", "didnt", "won't" are "not": what was left of them ("didn", "won", "m")
-    was no word an entry uses, and weighed more than every real word of the question."""
+    """A contraction ("didn't", "didnt", "won't") is "not": what was left of one ("didn",
+    "won", "m") was no word an entry uses, and weighed more than every real word."""
     assert set(tokens(typed)) <= set(tokens("sure boss not pay"))
     assert "not" in tokens(typed)
 
