@@ -392,7 +392,7 @@ _CITIES_LATIN = {
     "JP": {"tokyo", "osaka", "nagoya", "fukuoka", "kyoto"},
 }  # fmt: skip
 _COUNTRY_LATIN = {
-    "TH": _COUNTRY_NAMES["TH"] | _CITIES_LATIN["TH"] | {"tai", "mou", "nakhon"},
+    "TH": _COUNTRY_NAMES["TH"] | _CITIES_LATIN["TH"] | {"tai", "mou"},
     "KR": _COUNTRY_NAMES["KR"] | _CITIES_LATIN["KR"] | {"eps", "topik"},
     "JP": _COUNTRY_NAMES["JP"] | _CITIES_LATIN["JP"] | {"titp", "ssw", "jft", "jlpt", "tokutei",
                                                       "ginou"},

@@ -166,6 +166,7 @@ def test_language_of(text, lang):
         ("ເຮັດວຽກຢູ່ນາໂກຢາ", {"JP"}),
         ("ເຂດໂຊນເສດຖະກິດ", set()),  # ໂຊນ is "zone" too: not Seoul
         ("ນະຄອນຫຼວງວຽງຈັນ", set()),
+        ("sun jat ha ngan yu nakhon luang", set()),  # romanised Vientiane Capital
         ("job scam", set()),
     ],
 )
