@@ -878,6 +878,9 @@ _THAI_WORDS = {
     "ถูก": "ຖືກ",
     "สิทธิ": "ສິດ",
     "ขอบคุณ": "ຂອບໃຈ",
+    "เวียงจันทน์": "ວຽງຈັນ",  # two silent letters: the rule below drops one
+    "เวียงจันทร์": "ວຽງຈັນ",
+    "จันทร์": "ຈັນ",
 }
 _THAI_WORDS_RE = re.compile("|".join(sorted(map(re.escape, _THAI_WORDS), key=len, reverse=True)))
 

@@ -128,6 +128,7 @@ def test_contractions_are_read_as_not(typed):
         ("ติดต่อใคร", "ຕິດຕໍ່ໃຜ"),
         ("มีปัญหา", "ມີບັນຫາ"),
         ("ถูกจับ", "ຖືກຈັບ"),
+        ("ไปเวียงจันทน์", "ໄປວຽງຈັນ"),
     ],
 )
 def test_thai_script_converts_to_lao(thai, lao):
