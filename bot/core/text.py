@@ -881,6 +881,12 @@ _THAI_WORDS = {
     "เวียงจันทน์": "ວຽງຈັນ",  # two silent letters: the rule below drops one
     "เวียงจันทร์": "ວຽງຈັນ",
     "จันทร์": "ຈັນ",
+    # initial ร is ຮ in most words (แรง, เรียน, โรง); these say ລ
+    "เรื่อง": "ເລື່ອງ",
+    "รายได้": "ລາຍໄດ້",
+    "รายชื่อ": "ລາຍຊື່",
+    "รายงาน": "ລາຍງານ",
+    "รัฐบาล": "ລັດຖະບານ",
 }
 _THAI_WORDS_RE = re.compile("|".join(sorted(map(re.escape, _THAI_WORDS), key=len, reverse=True)))
 

@@ -129,6 +129,7 @@ def test_contractions_are_read_as_not(typed):
         ("มีปัญหา", "ມີບັນຫາ"),
         ("ถูกจับ", "ຖືກຈັບ"),
         ("ไปเวียงจันทน์", "ໄປວຽງຈັນ"),
+        ("รายชื่อบริษัท", "ລາຍຊື່ບໍລິສັດ"),
     ],
 )
 def test_thai_script_converts_to_lao(thai, lao):
