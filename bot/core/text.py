@@ -421,16 +421,22 @@ def _country_lao() -> tuple[tuple[str, frozenset[str]], ...]:
     return tuple((c, frozenset(fold(n) for n in names)) for c, names in _COUNTRY_LAO.items())
 
 
+# ... and the capital people leave from ("the bus from Vientiane to Bangkok")
+_FROM_LATIN = frozenset(["vientiane", "viangchan", "wiangchan"])
+_FROM_LAO = ("ວຽງຈັນ",)
+
+
 @lru_cache(maxsize=1)
 def _city_keys() -> tuple[frozenset[str], re.Pattern[str]]:
-    latin = frozenset(w for names in _CITIES_LATIN.values() for w in names)
-    lao = {fold(n) for names in _CITIES_LAO.values() for n in names}
+    latin = frozenset(w for names in _CITIES_LATIN.values() for w in names) | _FROM_LATIN
+    lao = {fold(n) for names in [*_CITIES_LAO.values(), _FROM_LAO] for n in names}
     return latin, re.compile("|".join(sorted(map(re.escape, lao), key=len, reverse=True)))
 
 
 def without_cities(key: str) -> str:
     """A fold()ed question without the destination cities it names (Bangkok, ຂອນແກ່ນ,
-    โซล, Osaka): the city says where (countries_in), not what is asked."""
+    โซล, Osaka) and Vientiane: a city says where (countries_in) or where from, not what
+    is asked."""
     latin, lao = _city_keys()
     key = lao.sub(" ", key)
     return " ".join(w for w in key.split(" ") if w not in latin)

@@ -180,6 +180,7 @@ def test_countries_in(text, countries):
     ("text", "left"),
     [
         ("lao embassy in bangkok", "lao embassy in"),
+        ("bus from vientiane to bangkok", "bus from to"),  # where from, too
         (
             "ສະຖານທູດລາວຢູ່ບາງກອກ",
             "ສະຖານທູດລາວຢູ່ ",
