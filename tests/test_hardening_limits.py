@@ -9,14 +9,7 @@ from types import SimpleNamespace
 from bot.channels.telegram.handlers.errors import on_error
 from bot.storage import db as storage
 from bot.storage.db import Store, connect
-
-
-class Clock:
-    def __init__(self, t: float = 1_000_000.0):
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
+from tests.clock import Clock
 
 
 def test_unanswered_rows_are_capped_per_day(tmp_path, monkeypatch):
@@ -26,7 +19,7 @@ def test_unanswered_rows_are_capped_per_day(tmp_path, monkeypatch):
     for i in range(8):
         store.add_unanswered(f"question {i}", "en")
     assert store.count("unanswered") == 5
-    clock.t += 86400  # the next day: room again
+    clock.now += 86400  # the next day: room again
     store.add_unanswered("tomorrow", "en")
     assert store.count("unanswered") == 6
 

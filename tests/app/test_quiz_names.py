@@ -16,16 +16,9 @@ from bot.app.runtime import Services
 from bot.core import quiz as q
 from bot.core.callbacks import AskName, Callback, ConfirmName, StayAnonymous, decode, encode
 from bot.storage.db import Store, connect
+from tests.clock import Clock
 
 STAFF, USER, OTHER = 900, 301, 302
-
-
-class Clock:
-    def __init__(self, t: float = 1_000_000.0):
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.fixture
@@ -125,7 +118,7 @@ def test_an_unconfirmed_name_expires(services):
     quiz.join(USER, "en", code)
     quiz.name_button(USER, AskName(event_id))
     quiz.set_name(USER, "Noy")
-    services.clock.t += q.NAME_CONFIRM_S + 1
+    services.clock.now += q.NAME_CONFIRM_S + 1
     assert "Type the name" in _text(quiz.name_button(USER, ConfirmName(event_id)))
     assert _stored_name(services, event_id, USER) is None
 

@@ -1,18 +1,11 @@
 """Conversation context: the country of the last answer, per chat, for a few minutes."""
 
 from bot.core.context import CONTEXT_MINUTES, Context, follow_up_country, next_country
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self):
-        return self.now
+from tests.clock import Clock
 
 
 def test_topic_is_kept_per_chat_for_some_minutes():
-    clock = Clock()
+    clock = Clock(1000.0)
     ctx = Context(clock)
     ctx.remember(1, "KR", "kr-eps")
     ctx.remember(2, "JP", "jp-ssw")
@@ -25,27 +18,27 @@ def test_topic_is_kept_per_chat_for_some_minutes():
 
 
 def test_no_chat_no_memory():
-    ctx = Context(Clock())
+    ctx = Context(Clock(1000.0))
     ctx.remember(None, "KR", "kr-eps")
     assert ctx.get(None) is None and len(ctx) == 0
 
 
 def test_oldest_chats_are_forgotten_beyond_the_limit():
-    ctx = Context(Clock(), max_chats=2)
+    ctx = Context(Clock(1000.0), max_chats=2)
     for chat in (1, 2, 3):
         ctx.remember(chat, "TH", None)
     assert ctx.get(1) is None and ctx.get(3) is not None
 
 
 def test_forget():
-    ctx = Context(Clock())
+    ctx = Context(Clock(1000.0))
     ctx.remember(7, "TH", "th-costs")
     ctx.forget(7)
     assert ctx.get(7) is None
 
 
 def test_follow_up_assumes_the_last_country_only_when_none_is_named():
-    ctx = Context(Clock())
+    ctx = Context(Clock(1000.0))
     ctx.remember(1, "KR", "kr-eps")
     topic = ctx.get(1)
     assert follow_up_country(topic, frozenset()) == "KR"

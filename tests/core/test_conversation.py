@@ -11,19 +11,12 @@ import pytest
 from bot.core.callbacks import Answer, Hotlines
 from bot.core.context import Context
 from bot.core.dialogue import Dialogue
-
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
+from tests.clock import Clock
 
 
 @pytest.fixture
 def clock():
-    return Clock()
+    return Clock(0.0)
 
 
 @pytest.fixture

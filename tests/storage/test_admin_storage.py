@@ -10,21 +10,14 @@ import pytest
 from bot.core import admin as A
 from bot.storage import admin as db
 from bot.storage.db import Store, connect
+from tests.clock import Clock
 
 DAY = 86400.0
 
 
-class Clock:
-    def __init__(self, t: float = 1_800_000_000.0):
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
-
-
 @pytest.fixture
 def store(tmp_path):
-    return Store(connect(tmp_path / "bot.sqlite3"), clock=Clock())
+    return Store(connect(tmp_path / "bot.sqlite3"), clock=Clock(1_800_000_000.0))
 
 
 @pytest.mark.parametrize("fail", ["replace", "fsync"])
@@ -73,7 +66,7 @@ def test_undo_marks_and_undoing_an_undo_brings_the_change_back(store):
 
 def test_stats_from_recorded_events_match(store):
     clock = store.clock
-    now = clock.t
+    now = clock.now
     for days, entry, decision, lang in [
         (1, "kr-eps", "answer", "lo"),
         (2, "kr-eps", "answer", "en"),
@@ -81,12 +74,12 @@ def test_stats_from_recorded_events_match(store):
         (12, "th-costs", "suggest", "en"),
         (45, "kr-eps", "answer", "lo"),
     ]:
-        clock.t = now - days * DAY
+        clock.now = now - days * DAY
         store.add_asked(entry, decision, lang)
-    clock.t = now - DAY
+    clock.now = now - DAY
     store.add_feedback("kr-eps", True)
     store.add_feedback("kr-eps", False)
-    clock.t = now
+    clock.now = now
     since = now - 30 * DAY
     asked, fb = db.asked_since(store, since), db.feedback_since(store, since)
     s7 = A.compute_stats(asked, fb, db.quiz_plays_since(store, since), now, 7)
@@ -99,7 +92,7 @@ def test_stats_from_recorded_events_match(store):
 
 
 def test_quiz_plays_count_rounds_begun(store):
-    now = store.clock.t
+    now = store.clock.now
     rows = [("p1", 0, now - DAY), ("p2", 1, now - DAY), ("p3", 0, now - 3 * DAY)]
     for poll, qindex, at in rows:
         store.conn.execute(
@@ -112,7 +105,7 @@ def test_quiz_plays_count_rounds_begun(store):
 
 def test_unanswered_rows_newest_first_and_limited(store):
     for i in range(5):
-        store.clock.t += 10
+        store.clock.now += 10
         store.add_unanswered(f"q{i}", "en")
     rows = db.unanswered_since(store, 0, 3)
     assert [r[0] for r in rows] == ["q4", "q3", "q2"]

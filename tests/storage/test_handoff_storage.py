@@ -7,18 +7,12 @@ import pytest
 from bot.config import ConfigError, load_settings
 from bot.storage.db import Store, connect
 from bot.storage.handoff import HandoffStore
-
-
-class Clock:
-    now = 1_000_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.clock import Clock
 
 
 @pytest.fixture
 def cases(tmp_path):
-    clock = Clock()
+    clock = Clock(1_000_000_000.0)
     store = Store(connect(tmp_path / "h.sqlite3"), clock=clock)
     return HandoffStore(store), store, clock
 

@@ -15,6 +15,7 @@ from bot.channels.telegram.handlers import guard
 from bot.config import Settings
 from bot.storage.db import Store, connect
 from tests.channels.telegram.conftest import ADMIN_ID, Harness
+from tests.clock import Clock
 from tools.fakeapi import FakeRequest
 
 GROUP = -1009876543210
@@ -23,14 +24,6 @@ USER = 424242  # the user's Telegram id (= their private chat id)
 NAME, USERNAME = "Somchai", "somchai_l"
 TUESDAY_10 = datetime(2026, 12, 1, 3, 0, tzinfo=UTC).timestamp()  # 10:00 in Vientiane
 SUNDAY_10 = datetime(2026, 11, 29, 3, 0, tzinfo=UTC).timestamp()
-
-
-class Clock:
-    def __init__(self, now: float):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 async def make_talk_harness(fake, loaded, db_path, *, forum: bool, clock: Clock, chat=GROUP):

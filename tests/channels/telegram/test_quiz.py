@@ -16,18 +16,11 @@ from bot.channels.telegram.app import build_application
 from bot.config import Settings
 from bot.storage.db import Store, connect
 from tests.channels.telegram.conftest import ADMIN_ID, Harness, make_harness
+from tests.clock import Clock
 from tools.fakeapi import FakeRequest
 
 EN, LO = 301, 302
 GROUP = -1001234567890
-
-
-class Clock:
-    def __init__(self, t: float = 1_000_000.0):
-        self.t = t
-
-    def __call__(self) -> float:
-        return self.t
 
 
 @pytest.fixture
@@ -188,9 +181,9 @@ async def test_event_with_participants_leaderboard_ties_end_and_export(bot):
     await bot.say(ADMIN_ID, "/event next")
     for u in (a, b, c, d, e):
         assert len(polls_to(bot, u)) == 1
-    clock.t += 2
+    clock.now += 2
     await answer(bot, a)
-    clock.t += 3
+    clock.now += 3
     await answer(bot, b)
     await answer(bot, c)
     # the facilitator's live count is edited as answers come in, at most every 2 s:
@@ -200,19 +193,19 @@ async def test_event_with_participants_leaderboard_ties_end_and_export(bot):
     job = bot.app.job_queue.get_jobs_by_name("quiz-status:1")
     await job[0].run(bot.app)
     assert bot.fake.last_message(ADMIN_ID)["text"] == "Question 1 of 3 sent to 5. Answers: 3."
-    clock.t += 1
+    clock.now += 1
     await answer(bot, d, right=False)  # at 6 s
     assert "Question 1 of 3: 4 of 5 answered" in await bot.say(ADMIN_ID, "/event")
     # questions 2 and 3
     for _q in range(2):
-        clock.t += 10
+        clock.now += 10
         await bot.say(ADMIN_ID, "/event next")
-        clock.t += 1
+        clock.now += 1
         await answer(bot, a)  # A: 3 right
-        clock.t += 2
+        clock.now += 2
         await answer(bot, b, right=_q == 0)  # B: 2 right
         await answer(bot, c, right=_q == 0)  # C: 2 right, same time as B
-        clock.t += 5
+        clock.now += 5
         await answer(bot, d)  # D: 2 right, slower
     text = await bot.say(ADMIN_ID, "/event next")
     assert "last question" in text
@@ -387,7 +380,7 @@ async def test_self_paced_event_moves_on_after_answers_and_timeouts(bot):
     await jobs[0].run(bot.app)
     assert len(polls_to(bot, 402)) == 2
     for _i in range(2):
-        clock.t += 3  # the facilitator's count is edited at most every 2 s
+        clock.now += 3  # the facilitator's count is edited at most every 2 s
         await answer(bot, 401)
     assert "You finished: 3 of 3" in bot.fake.last_text(401)
     assert "3 answers so far; 1 of 2 finished" in bot.fake.last_message(ADMIN_ID)["text"]
