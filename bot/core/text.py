@@ -920,19 +920,20 @@ _THAI_DEP = set("ะัาำิีึืุู็่้๊๋์")
 _THAI_LEAD = set("เแโใไ")
 
 
+def _starts_syllable(text: str, i: int) -> bool:
+    """Does the Thai consonant text[i] start a syllable? A vowel or tone mark sits on a
+    syllable's first consonant, never on a final one (ลาป่วย: ป starts one); so does
+    ว + vowel after it (ขอ|ความ)."""
+    nxt = text[i + 1] if i + 1 < len(text) else ""
+    after = text[i + 2] if i + 2 < len(text) else ""
+    return nxt in _THAI_DEP or (nxt == "ว" and after in _THAI_DEP)
+
+
 def _open_o(text: str, j: int) -> bool:
     """Does the syllable end before text[j] (a vowel อ just before it is open, -อ)?
-    Yes at the end, before a non-Thai character, a leading vowel, or a consonant that
-    starts the next syllable (followed by a vowel, a tone mark, or ว + vowel)."""
-    if j >= len(text) or text[j] not in _THAI_CONS:
-        return True
-    nxt = text[j + 1] if j + 1 < len(text) else ""
-    after = text[j + 2] if j + 2 < len(text) else ""
-    return (
-        nxt in _THAI_DEP
-        or (text[j] == "ว" and nxt in _THAI_DEP)
-        or (text[j] != "ว" and nxt == "ว" and after in _THAI_DEP)
-    )
+    Yes at the end, before a non-Thai character or a leading vowel, or before a
+    consonant that starts the next syllable."""
+    return j >= len(text) or text[j] not in _THAI_CONS or _starts_syllable(text, j)
 
 
 def thai_to_lao(text: str) -> str:
@@ -956,10 +957,7 @@ def thai_to_lao(text: str) -> str:
         nxt = text[i + 1] if i + 1 < n else ""
         if ch in _THAI_CONS:
             prev = text[i - 1] if i else ""
-            after = text[i + 2] if i + 2 < n else ""
-            # a tone mark sits on a syllable's first consonant, never on a final one
-            # (ลาป่วย: ป starts a syllable); so does ว + vowel after it (ขอ|ความ)
-            starts_syllable = nxt in _THAI_DEP or (nxt == "ว" and after in _THAI_DEP)
+            starts_syllable = _starts_syllable(text, i)
             if state == "bare" and prev == "ห" and ch in "งญนมยรลว":
                 out.append(_THAI_CONS[ch])  # ห-cluster: หมา, หนัง
                 continue
