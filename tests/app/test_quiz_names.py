@@ -50,6 +50,15 @@ def _stored_name(services, event_id: int, user: int) -> str | None:
     return services.quiz.store.participant(event_id, user).name
 
 
+def _proposed(services, name: str) -> int:
+    """USER joined an event, tapped ✏️ and typed `name`, not confirmed yet: the event id."""
+    event_id, code = _event(services)
+    services.quiz.join(USER, "en", code)
+    services.quiz.name_button(USER, AskName(event_id))
+    services.quiz.set_name(USER, name)
+    return event_id
+
+
 def test_text_typed_after_joining_is_not_a_name(services):
     event_id, code = _event(services)
     services.quiz.join(USER, "en", code)
@@ -87,10 +96,7 @@ def test_a_name_needs_a_tap_and_a_yes(services):
 
 def test_change_and_stay_anonymous(services):
     quiz = services.quiz
-    event_id, code = _event(services)
-    quiz.join(USER, "en", code)
-    quiz.name_button(USER, AskName(event_id))
-    quiz.set_name(USER, "Boss")
+    event_id = _proposed(services, "Boss")
     assert "Type the name" in _text(quiz.name_button(USER, AskName(event_id)))  # ✏️ Change
     assert "Show “Bee” on" in _text(quiz.set_name(USER, "Bee"))
     anon = quiz.name_button(USER, StayAnonymous(event_id))
@@ -102,10 +108,7 @@ def test_change_and_stay_anonymous(services):
 
 
 def test_a_restart_before_yes_stores_nothing(services, loaded):
-    event_id, code = _event(services)
-    services.quiz.join(USER, "en", code)
-    services.quiz.name_button(USER, AskName(event_id))
-    services.quiz.set_name(USER, "Noy")
+    event_id = _proposed(services, "Noy")
     again = Services(loaded, services.store, frozenset({STAFF}), clock=services.clock)
     assert "Type the name" in _text(again.quiz.name_button(USER, ConfirmName(event_id)))
     assert _stored_name(services, event_id, USER) is None
@@ -114,10 +117,7 @@ def test_a_restart_before_yes_stores_nothing(services, loaded):
 
 def test_an_unconfirmed_name_expires(services):
     quiz = services.quiz
-    event_id, code = _event(services)
-    quiz.join(USER, "en", code)
-    quiz.name_button(USER, AskName(event_id))
-    quiz.set_name(USER, "Noy")
+    event_id = _proposed(services, "Noy")
     services.clock.now += q.NAME_CONFIRM_S + 1
     assert "Type the name" in _text(quiz.name_button(USER, ConfirmName(event_id)))
     assert _stored_name(services, event_id, USER) is None
